@@ -1,0 +1,62 @@
+#ifndef SWITCHBOARD_STORE_EVENT_LOG_H_
+#define SWITCHBOARD_STORE_EVENT_LOG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "switchboard/v1/event.pb.h"
+
+namespace switchboard {
+
+// Events are immutable once stored and shared between readers.
+using EventPtr = std::shared_ptr<const v1::Event>;
+
+// The sequence-numbered event log between the gateway and the subscribers.
+//
+// Sequences start at 1, are assigned by the log in append order, and are
+// strictly increasing with no gaps among retained events. Backends: in memory
+// (MemoryEventLog), and later a durable local store and NATS JetStream; the
+// interface is shaped so a backend may complete appends asynchronously (group
+// commit, publish acknowledgements).
+//
+// All methods are thread-safe.
+class EventLog {
+ public:
+  // Called exactly once with the assigned sequence, or with the reason the
+  // event was not stored (UNAVAILABLE: the store cannot take it now, retry).
+  // May run on the appending thread or on a backend thread; must not block.
+  using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
+
+  virtual ~EventLog() = default;
+
+  // Stores `event`, ignoring its `sequence` field, which the log assigns.
+  // `done` runs once the event is stored as durably as the backend promises
+  // and is visible to Read(). Does not block on I/O.
+  virtual void Append(v1::Event event, AppendCallback done) = 0;
+
+  // Appends to `out` up to `max_events` events with sequence > `after`, in
+  // sequence order (none when `after` >= LastSequence()). Returns OUT_OF_RANGE,
+  // naming the oldest retained sequence, when events right after `after` are
+  // no longer retained. May block on I/O in durable backends.
+  virtual absl::Status Read(uint64_t after, size_t max_events, std::vector<EventPtr>* out) = 0;
+
+  // Sequence of the oldest retained event; LastSequence() + 1 when empty.
+  virtual uint64_t FirstSequence() const = 0;
+
+  // Sequence of the newest stored event; 0 when nothing was ever stored.
+  virtual uint64_t LastSequence() const = 0;
+
+  // Blocks until LastSequence() > `after` or `timeout` passes, and returns
+  // LastSequence(). Used by the single fan-out thread to follow the tail.
+  virtual uint64_t WaitForNewer(uint64_t after, absl::Duration timeout) = 0;
+};
+
+}  // namespace switchboard
+
+#endif  // SWITCHBOARD_STORE_EVENT_LOG_H_

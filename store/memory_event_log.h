@@ -1,0 +1,49 @@
+#ifndef SWITCHBOARD_STORE_MEMORY_EVENT_LOG_H_
+#define SWITCHBOARD_STORE_MEMORY_EVENT_LOG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "store/event_log.h"
+
+namespace switchboard {
+
+// An EventLog held in memory: nothing survives a restart. Retention is
+// bounded by event count and by total serialized size; the oldest events are
+// dropped first. Appends complete inline on the calling thread.
+class MemoryEventLog : public EventLog {
+ public:
+  struct Options {
+    size_t max_events = 100000;         // retained events at most (>= 1)
+    size_t max_bytes = 256 << 20;       // retained serialized bytes at most
+  };
+
+  explicit MemoryEventLog(Options options);
+
+  // EventLog
+  void Append(v1::Event event, AppendCallback done) override;
+  absl::Status Read(uint64_t after, size_t max_events, std::vector<EventPtr>* out) override;
+  uint64_t FirstSequence() const override;
+  uint64_t LastSequence() const override;
+  uint64_t WaitForNewer(uint64_t after, absl::Duration timeout) override;
+
+ private:
+  struct Entry {
+    EventPtr event;
+    size_t bytes;
+  };
+
+  const Options options_;
+  mutable absl::Mutex mu_;
+  std::deque<Entry> events_ ABSL_GUARDED_BY(mu_);  // events_[i].sequence == first_ + i
+  uint64_t first_ ABSL_GUARDED_BY(mu_) = 1;         // sequence of events_.front()
+  uint64_t last_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace switchboard
+
+#endif  // SWITCHBOARD_STORE_MEMORY_EVENT_LOG_H_
