@@ -1,0 +1,123 @@
+// switchboard: receives JustCall webhooks over HTTP, stores them in the event
+// log, and streams them to gRPC subscribers. See docs/ARCHITECTURE.md.
+
+#include <signal.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/logging.h"
+#include "gateway/http_handler.h"
+#include "gateway/http_server.h"
+#include "server/grpc_server.h"
+#include "store/memory_event_log.h"
+
+ABSL_FLAG(std::string, http_addr, "127.0.0.1:8080",
+          "HTTP gateway listen address, HOST:PORT (port 0 picks a free port). Use 0.0.0.0:PORT "
+          "to accept webhooks from other machines.");
+ABSL_FLAG(std::string, grpc_addr, "127.0.0.1:50051",
+          "gRPC listen address for subscribers, HOST:PORT (port 0 picks a free port).");
+ABSL_FLAG(std::string, store, "memory",
+          "Event log backend: \"memory\" (events are lost on restart).");
+ABSL_FLAG(uint64_t, memory_max_events, 100000,
+          "--store=memory: events retained at most; the oldest are dropped first.");
+ABSL_FLAG(uint64_t, memory_max_bytes, 256ull << 20,
+          "--store=memory: serialized bytes of events retained at most.");
+ABSL_FLAG(uint64_t, max_body_bytes, 1 << 20,
+          "Largest webhook body accepted, in bytes; larger requests get 413.");
+ABSL_FLAG(uint64_t, max_header_bytes, 16 << 10,
+          "Largest request line plus headers accepted, in bytes; larger requests get 431.");
+ABSL_FLAG(int32_t, max_json_depth, 64,
+          "Deepest JSON nesting accepted in a webhook body; deeper bodies get 400.");
+ABSL_FLAG(uint64_t, max_connections, 4096, "Open HTTP connections at most; more are refused.");
+ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(60),
+          "Close a keep-alive HTTP connection that sends no request for this long.");
+ABSL_FLAG(absl::Duration, http_read_timeout, absl::Seconds(15),
+          "Time a client has to send a whole request once it started (stops slow senders), "
+          "and to read the reply.");
+ABSL_FLAG(int32_t, http_threads, 1, "Threads serving HTTP connections.");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "On SIGTERM/SIGINT, how long requests in flight may take to finish.");
+
+namespace switchboard {
+namespace {
+
+int Run() {
+  if (absl::GetFlag(FLAGS_store) != "memory") {
+    LogError("unknown --store=%s; supported: memory", absl::GetFlag(FLAGS_store));
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_max_json_depth) < 2) {
+    LogError("--max_json_depth must be at least 2 (the envelope and its data object)");
+    return 2;
+  }
+
+  // Handle SIGTERM/SIGINT on this thread only: block them before any other
+  // thread starts, so every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  MemoryEventLog log({static_cast<size_t>(absl::GetFlag(FLAGS_memory_max_events)),
+                      static_cast<size_t>(absl::GetFlag(FLAGS_memory_max_bytes))});
+
+  server::GrpcServer grpc_server(&log);
+  if (absl::Status status = grpc_server.Start(absl::GetFlag(FLAGS_grpc_addr)); !status.ok()) {
+    LogError("%s", status.message());
+    return 1;
+  }
+  LogInfo("grpc server listening on %s", grpc_server.bound_address());
+
+  gateway::HttpHandler handler(&log, {absl::GetFlag(FLAGS_max_json_depth)});
+  gateway::HttpServer::Options http_options;
+  http_options.address = absl::GetFlag(FLAGS_http_addr);
+  http_options.io_threads = absl::GetFlag(FLAGS_http_threads);
+  http_options.max_body_bytes = absl::GetFlag(FLAGS_max_body_bytes);
+  http_options.max_header_bytes = absl::GetFlag(FLAGS_max_header_bytes);
+  http_options.max_connections = absl::GetFlag(FLAGS_max_connections);
+  http_options.idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
+  http_options.read_timeout = absl::GetFlag(FLAGS_http_read_timeout);
+  gateway::HttpServer http_server(http_options, &handler);
+  if (absl::Status status = http_server.Start(); !status.ok()) {
+    LogError("%s", status.message());
+    grpc_server.Shutdown(absl::ZeroDuration());
+    return 1;
+  }
+  LogInfo("http gateway listening on %s (POST /webhooks/justcall)", http_server.bound_address());
+  LogWarning("store is in memory: events are lost on restart");
+  LogInfo("ready");
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  LogInfo("received %s; shutting down (grace %s)", signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
+          absl::FormatDuration(absl::GetFlag(FLAGS_shutdown_grace)));
+
+  const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
+  handler.set_ready(false);       // new webhooks: 503, the sender retries elsewhere/later
+  http_server.Shutdown(grace);    // finish requests in flight, close connections
+  grpc_server.Shutdown(grace);    // end every stream with UNAVAILABLE
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace switchboard
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Receives JustCall webhooks on HTTP and streams them as typed protobuf events over gRPC.\n"
+      "  switchboard --http_addr=127.0.0.1:8080 --grpc_addr=127.0.0.1:50051\n"
+      "Flags (see --help for all):");
+  absl::ParseCommandLine(argc, argv);
+  return switchboard::Run();
+}

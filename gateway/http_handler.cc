@@ -1,0 +1,163 @@
+#include "gateway/http_handler.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/status_util.h"
+
+namespace switchboard::gateway {
+namespace {
+
+constexpr absl::string_view kWebhookPath = "/webhooks/justcall";
+
+HttpResponse JsonResponse(http::status status, std::string body, unsigned version, bool keep_alive) {
+  HttpResponse response(status, version);
+  response.set(http::field::content_type, "application/json");
+  response.keep_alive(keep_alive);
+  response.body() = std::move(body);
+  response.body().push_back('\n');
+  response.prepare_payload();
+  return response;
+}
+
+absl::string_view PathOf(const HttpRequest& request) {
+  absl::string_view target(request.target().data(), request.target().size());
+  return target.substr(0, target.find('?'));
+}
+
+bool IsJsonContentType(const HttpRequest& request) {
+  auto it = request.find(http::field::content_type);
+  if (it == request.end()) return false;
+  absl::string_view value(it->value().data(), it->value().size());
+  value = absl::StripAsciiWhitespace(value.substr(0, value.find(';')));
+  return absl::EqualsIgnoreCase(value, "application/json") ||
+         (absl::StartsWithIgnoreCase(value, "application/") && absl::EndsWithIgnoreCase(value, "+json"));
+}
+
+}  // namespace
+
+std::string JsonQuote(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('"');
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          absl::StrAppendFormat(&out, "\\u%04x", c);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+HttpResponse MakeErrorResponse(http::status status, absl::string_view message,
+                               absl::string_view field, unsigned version, bool keep_alive) {
+  std::string body = absl::StrCat("{\"error\":{\"status\":", static_cast<int>(status),
+                                  ",\"message\":", JsonQuote(message));
+  if (!field.empty()) absl::StrAppend(&body, ",\"field\":", JsonQuote(field));
+  body += "}}";
+  HttpResponse response = JsonResponse(status, std::move(body), version, keep_alive);
+  if (status == http::status::service_unavailable) response.set(http::field::retry_after, "1");
+  return response;
+}
+
+HttpResponse ToHttpResponse(const absl::Status& status, unsigned version, bool keep_alive) {
+  http::status code = http::status::internal_server_error;
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument: code = http::status::bad_request; break;
+    case absl::StatusCode::kUnavailable: code = http::status::service_unavailable; break;
+    case absl::StatusCode::kResourceExhausted: code = http::status::too_many_requests; break;
+    default: break;
+  }
+  return MakeErrorResponse(code, status.message(), FieldOf(status), version, keep_alive);
+}
+
+HttpHandler::HttpHandler(EventLog* log, WebhookTranslator::Options translator_options)
+    : log_(log), translator_(translator_options) {}
+
+void HttpHandler::Handle(HttpRequest request, Respond respond) {
+  const unsigned version = request.version();
+  const bool keep_alive = request.keep_alive();
+  const absl::string_view path = PathOf(request);
+  const bool is_get = request.method() == http::verb::get || request.method() == http::verb::head;
+
+  if (path == kWebhookPath) {
+    if (request.method() != http::verb::post) {
+      HttpResponse response = MakeErrorResponse(
+          http::status::method_not_allowed,
+          absl::StrCat("use POST for ", kWebhookPath), "", version, keep_alive);
+      response.set(http::field::allow, "POST");
+      return std::move(respond)(std::move(response));
+    }
+    return HandleWebhook(std::move(request), std::move(respond));
+  }
+  if (path == "/healthz" || path == "/readyz") {
+    if (!is_get) {
+      HttpResponse response = MakeErrorResponse(http::status::method_not_allowed,
+                                                absl::StrCat("use GET for ", path), "", version,
+                                                keep_alive);
+      response.set(http::field::allow, "GET, HEAD");
+      return std::move(respond)(std::move(response));
+    }
+    if (path == "/readyz" && !ready_) {
+      return std::move(respond)(MakeErrorResponse(http::status::service_unavailable,
+                                                  "not ready: shutting down", "", version,
+                                                  keep_alive));
+    }
+    return std::move(respond)(JsonResponse(
+        http::status::ok, path == "/healthz" ? "{\"status\":\"ok\"}" : "{\"status\":\"ready\"}",
+        version, keep_alive));
+  }
+  std::move(respond)(MakeErrorResponse(
+      http::status::not_found,
+      absl::StrCat("no such path; webhooks go to POST ", kWebhookPath), "", version, keep_alive));
+}
+
+void HttpHandler::HandleWebhook(HttpRequest request, Respond respond) {
+  const unsigned version = request.version();
+  const bool keep_alive = request.keep_alive();
+  if (!IsJsonContentType(request)) {
+    return std::move(respond)(MakeErrorResponse(
+        http::status::unsupported_media_type,
+        "Content-Type must be application/json (with curl: -H 'Content-Type: application/json')",
+        "", version, keep_alive));
+  }
+  if (!ready_) {
+    return std::move(respond)(MakeErrorResponse(http::status::service_unavailable,
+                                                "not accepting webhooks: shutting down; retry",
+                                                "", version, keep_alive));
+  }
+  absl::StatusOr<v1::Event> event = translator_.Translate(request.body(), absl::Now());
+  if (!event.ok()) return std::move(respond)(ToHttpResponse(event.status(), version, keep_alive));
+
+  std::string id = event->id();
+  log_->Append(*std::move(event), [respond = std::move(respond), id = std::move(id), version,
+                                   keep_alive](absl::StatusOr<uint64_t> sequence) mutable {
+    if (!sequence.ok()) {
+      absl::Status status = sequence.status();
+      if (status.code() != absl::StatusCode::kUnavailable) {
+        // Whatever the store says, the sender should retry: 503, never a 4xx.
+        status = absl::UnavailableError(absl::StrCat("event not stored: ", status.message()));
+      }
+      return std::move(respond)(ToHttpResponse(status, version, keep_alive));
+    }
+    std::move(respond)(JsonResponse(
+        http::status::ok, absl::StrCat("{\"id\":", JsonQuote(id), ",\"sequence\":", *sequence, "}"),
+        version, keep_alive));
+  });
+}
+
+}  // namespace switchboard::gateway

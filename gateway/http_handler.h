@@ -1,0 +1,63 @@
+#ifndef SWITCHBOARD_GATEWAY_HTTP_HANDLER_H_
+#define SWITCHBOARD_GATEWAY_HTTP_HANDLER_H_
+
+#include <atomic>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "boost/beast/http.hpp"
+#include "gateway/webhook_translator.h"
+#include "store/event_log.h"
+
+namespace switchboard::gateway {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+// Routes one parsed HTTP request, with no socket involved:
+//   POST /webhooks/justcall  translate, append to the log, answer {"id","sequence"}
+//   GET  /healthz            200 while the process runs
+//   GET  /readyz             200 while accepting webhooks, 503 otherwise
+// Errors answer a JSON body {"error":{"status","message","field"}}.
+//
+// Thread-safe. The log must outlive the handler.
+class HttpHandler {
+ public:
+  using Respond = absl::AnyInvocable<void(HttpResponse) &&>;
+
+  HttpHandler(EventLog* log, WebhookTranslator::Options translator_options);
+
+  // Calls `respond` exactly once: inline for errors and for logs that store
+  // synchronously, or later on a log thread once the event is stored.
+  void Handle(HttpRequest request, Respond respond);
+
+  // While not ready, /readyz and webhooks answer 503 (senders retry).
+  void set_ready(bool ready) { ready_ = ready; }
+
+ private:
+  void HandleWebhook(HttpRequest request, Respond respond);
+
+  EventLog* const log_;
+  const WebhookTranslator translator_;
+  std::atomic<bool> ready_{true};
+};
+
+// A JSON error response: {"error":{"status":N,"message":"...","field":"..."}}
+// ("field" only when known). 503 responses carry Retry-After.
+HttpResponse MakeErrorResponse(http::status status, absl::string_view message,
+                               absl::string_view field, unsigned version, bool keep_alive);
+
+// The HTTP answer for a failed absl::Status: INVALID_ARGUMENT 400,
+// UNAVAILABLE 503, RESOURCE_EXHAUSTED 429, others 500; the field path
+// attached with WithField() goes into "field".
+HttpResponse ToHttpResponse(const absl::Status& status, unsigned version, bool keep_alive);
+
+// `text` as a quoted JSON string.
+std::string JsonQuote(absl::string_view text);
+
+}  // namespace switchboard::gateway
+
+#endif  // SWITCHBOARD_GATEWAY_HTTP_HANDLER_H_

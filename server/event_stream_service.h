@@ -1,0 +1,36 @@
+#ifndef SWITCHBOARD_SERVER_EVENT_STREAM_SERVICE_H_
+#define SWITCHBOARD_SERVER_EVENT_STREAM_SERVICE_H_
+
+#include <atomic>
+
+#include "grpcpp/grpcpp.h"
+#include "server/fanout_dispatcher.h"
+#include "store/event_log.h"
+#include "switchboard/v1/event_stream.grpc.pb.h"
+
+namespace switchboard::server {
+
+// switchboard.v1.EventStream on gRPC's callback API: validates the request
+// and hands the stream to a SubscribeReactor. Thread-safe.
+class EventStreamService final : public v1::EventStream::CallbackService {
+ public:
+  // `log` and `dispatcher` must outlive the service.
+  EventStreamService(EventLog* log, FanoutDispatcher* dispatcher);
+
+  // Refuses new streams and ends every open one with UNAVAILABLE, telling
+  // each subscriber to resume elsewhere with its last sequence.
+  void Shutdown();
+
+  // v1::EventStream::CallbackService
+  grpc::ServerWriteReactor<v1::Event>* Subscribe(grpc::CallbackServerContext* context,
+                                                 const v1::SubscribeRequest* request) override;
+
+ private:
+  EventLog* const log_;
+  FanoutDispatcher* const dispatcher_;
+  std::atomic<bool> shutting_down_{false};
+};
+
+}  // namespace switchboard::server
+
+#endif  // SWITCHBOARD_SERVER_EVENT_STREAM_SERVICE_H_

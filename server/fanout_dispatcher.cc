@@ -1,0 +1,61 @@
+#include "server/fanout_dispatcher.h"
+
+#include "common/logging.h"
+
+namespace switchboard::server {
+namespace {
+constexpr size_t kMaxBatch = 256;
+// Bounds how long Stop() waits for the thread to notice.
+constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
+}  // namespace
+
+FanoutDispatcher::FanoutDispatcher(EventLog* log) : log_(log) {}
+
+FanoutDispatcher::~FanoutDispatcher() { Stop(); }
+
+void FanoutDispatcher::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void FanoutDispatcher::Stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void FanoutDispatcher::Register(FanoutListener* listener) {
+  absl::MutexLock lock(&mu_);
+  listeners_.insert(listener);
+}
+
+void FanoutDispatcher::Unregister(FanoutListener* listener) {
+  absl::MutexLock lock(&mu_);
+  listeners_.erase(listener);
+}
+
+size_t FanoutDispatcher::listener_count() const {
+  absl::MutexLock lock(&mu_);
+  return listeners_.size();
+}
+
+void FanoutDispatcher::Run() {
+  // Only events stored from now on are news; listeners read older ones
+  // from the log themselves.
+  uint64_t dispatched = log_->LastSequence();
+  std::vector<EventPtr> batch;
+  while (!stopping_) {
+    if (log_->WaitForNewer(dispatched, kPollInterval) <= dispatched) continue;
+    batch.clear();
+    absl::Status status = log_->Read(dispatched, kMaxBatch, &batch);
+    if (!status.ok()) {
+      // Retention overtook us (a burst larger than retention between two
+      // wake-ups). Skip ahead; listeners find the gap when they read.
+      LogWarning("fan-out fell behind retention: %s", status.ToString());
+      dispatched = log_->FirstSequence() - 1;
+      continue;
+    }
+    if (batch.empty()) continue;
+    dispatched = batch.back()->sequence();
+    absl::MutexLock lock(&mu_);
+    for (FanoutListener* listener : listeners_) listener->OnAppended(batch);
+  }
+}
+
+}  // namespace switchboard::server

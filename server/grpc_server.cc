@@ -1,0 +1,55 @@
+#include "server/grpc_server.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+
+namespace switchboard::server {
+
+GrpcServer::GrpcServer(EventLog* log) : log_(log), dispatcher_(log), service_(log, &dispatcher_) {}
+
+GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
+
+absl::Status GrpcServer::Start(const std::string& address) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service_);
+  // Notice dead subscribers (half-open TCP) within a minute.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port == 0) {
+    server_.reset();
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen for gRPC on \"", address,
+        "\": the address is malformed, not local, or the port is in use; pass "
+        "--grpc_addr=HOST:PORT (port 0 picks a free port)"));
+  }
+  const absl::string_view host = absl::string_view(address).substr(0, address.rfind(':'));
+  bound_address_ = absl::StrCat(host, ":", port);
+  dispatcher_.Start();
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  health->SetServingStatus(v1::EventStream::service_full_name(), true);
+  return absl::OkStatus();
+}
+
+void GrpcServer::Shutdown(absl::Duration grace) {
+  if (server_ == nullptr) return;
+  server_->GetHealthCheckService()->Shutdown();  // NOT_SERVING from now on
+  service_.Shutdown();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+  dispatcher_.Stop();
+  server_.reset();
+}
+
+}  // namespace switchboard::server

@@ -1,0 +1,45 @@
+#ifndef SWITCHBOARD_SERVER_GRPC_SERVER_H_
+#define SWITCHBOARD_SERVER_GRPC_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "server/event_stream_service.h"
+#include "server/fanout_dispatcher.h"
+#include "store/event_log.h"
+
+namespace switchboard::server {
+
+// The gRPC side of Switchboard: EventStream, the standard grpc.health.v1
+// health service and server reflection on one listening port, with the
+// fan-out dispatcher that feeds the streams.
+class GrpcServer {
+ public:
+  // `log` must outlive the server.
+  explicit GrpcServer(EventLog* log);
+  ~GrpcServer();
+
+  // Binds `address` (host:port; port 0 picks a free one) and starts serving.
+  absl::Status Start(const std::string& address);
+
+  // host:port actually bound; valid after Start().
+  const std::string& bound_address() const { return bound_address_; }
+
+  // Reports NOT_SERVING, ends every stream with UNAVAILABLE, and stops,
+  // cancelling whatever is still running after `grace`. Idempotent.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  EventLog* const log_;
+  FanoutDispatcher dispatcher_;
+  EventStreamService service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string bound_address_;
+};
+
+}  // namespace switchboard::server
+
+#endif  // SWITCHBOARD_SERVER_GRPC_SERVER_H_

@@ -1,0 +1,157 @@
+#include "server/subscribe_reactor.h"
+
+#include <utility>
+
+#include "absl/strings/str_format.h"
+
+namespace switchboard::server {
+namespace {
+// Matching events queued per subscriber before it stops taking live batches
+// and catches up from the log instead. Memory per subscriber is bounded by
+// this plus one dispatcher batch, whatever its lag.
+constexpr size_t kQueueLimit = 64;
+// Events read from the log at a time when catching up.
+constexpr size_t kReadBatch = 128;
+}  // namespace
+
+SubscribeReactor::SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher,
+                                   EventFilter filter, uint64_t cursor, bool start_requested)
+    : log_(log),
+      dispatcher_(dispatcher),
+      filter_(std::move(filter)),
+      start_requested_(start_requested),
+      start_cursor_(cursor),
+      cursor_(cursor) {}
+
+void SubscribeReactor::Start() {
+  dispatcher_->Register(this);
+  Pump();
+}
+
+void SubscribeReactor::End(const grpc::Status& status) {
+  {
+    absl::MutexLock lock(&mu_);
+    EndLocked(status);
+  }
+  Pump();
+}
+
+void SubscribeReactor::EndLocked(const grpc::Status& status) {
+  if (ending_) return;
+  ending_ = true;
+  end_status_ = status;
+  queue_.clear();
+}
+
+void SubscribeReactor::OnAppended(const std::vector<EventPtr>& batch) {
+  const v1::Event* write = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    // Take live events only when they continue our cursor and we have room;
+    // otherwise Pump() catches up from the log once the queue drains.
+    if (ending_ || queue_.size() >= kQueueLimit || batch.front()->sequence() > cursor_ + 1) return;
+    MergeLocked(batch);
+    write = NextWriteLocked();
+  }
+  if (write != nullptr) StartWrite(write);
+}
+
+void SubscribeReactor::MergeLocked(const std::vector<EventPtr>& batch) {
+  for (const EventPtr& event : batch) {
+    if (event->sequence() <= cursor_) continue;  // already consumed from the other source
+    if (filter_.Matches(event->type())) queue_.push_back(event);
+    cursor_ = event->sequence();
+  }
+}
+
+const v1::Event* SubscribeReactor::NextWriteLocked() {
+  if (in_flight_ != nullptr || queue_.empty()) return nullptr;
+  in_flight_ = std::move(queue_.front());
+  queue_.pop_front();
+  return in_flight_.get();
+}
+
+grpc::Status SubscribeReactor::StatusForReadError(const absl::Status& status) {
+  const uint64_t oldest = log_->FirstSequence();
+  if (start_requested_ && last_written_ == 0 && cursor_ == start_cursor_) {
+    return grpc::Status(grpc::StatusCode::OUT_OF_RANGE,
+                        absl::StrFormat("after_sequence %d is older than retention: the oldest "
+                                        "retained sequence is %d; resubscribe with after_sequence "
+                                        "%d or later",
+                                        start_cursor_, oldest, oldest - 1));
+  }
+  return grpc::Status(
+      grpc::StatusCode::RESOURCE_EXHAUSTED,
+      absl::StrFormat("subscriber fell behind: events after sequence %d left retention before it "
+                      "read them (oldest retained: %d). Read faster or filter more narrowly; "
+                      "resubscribe with after_sequence %d to continue from the oldest retained "
+                      "event",
+                      cursor_, oldest, oldest - 1));
+}
+
+void SubscribeReactor::Pump() {
+  for (;;) {
+    const v1::Event* write = nullptr;
+    bool finish = false;
+    grpc::Status finish_status;
+    uint64_t after = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_ || in_flight_ != nullptr || reading_) return;  // someone else drives
+      if (ending_) {
+        finished_ = true;
+        finish = true;
+        finish_status = end_status_;
+      } else if (!queue_.empty()) {
+        write = NextWriteLocked();
+      } else {
+        after = cursor_;
+        reading_ = true;
+      }
+    }
+    if (finish) {
+      Finish(finish_status);
+      return;
+    }
+    if (write != nullptr) {
+      StartWrite(write);
+      return;
+    }
+
+    // The queue is empty: catch up from the log, outside the lock so live
+    // batches and the writer are never blocked by a (possibly slow) read.
+    std::vector<EventPtr> batch;
+    absl::Status status;
+    if (log_->LastSequence() > after) status = log_->Read(after, kReadBatch, &batch);
+    absl::MutexLock lock(&mu_);
+    reading_ = false;
+    if (!status.ok()) {
+      EndLocked(StatusForReadError(status));
+    } else if (!batch.empty()) {
+      MergeLocked(batch);
+    } else if (queue_.empty() && !ending_) {
+      return;  // caught up: the dispatcher brings what comes next
+    }
+  }
+}
+
+void SubscribeReactor::OnWriteDone(bool ok) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (ok) last_written_ = in_flight_->sequence();
+    in_flight_.reset();
+    if (!ok) EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "subscriber went away"));
+  }
+  Pump();
+}
+
+void SubscribeReactor::OnCancel() {
+  End(grpc::Status(grpc::StatusCode::CANCELLED, "subscriber cancelled"));
+}
+
+void SubscribeReactor::OnDone() {
+  dispatcher_->Unregister(this);
+  delete this;
+}
+
+}  // namespace switchboard::server
