@@ -34,8 +34,9 @@ ABSL_FLAG(uint64_t, max_body_bytes, 1 << 20,
           "Largest webhook body accepted, in bytes; larger requests get 413.");
 ABSL_FLAG(uint64_t, max_header_bytes, 16 << 10,
           "Largest request line plus headers accepted, in bytes; larger requests get 431.");
-ABSL_FLAG(int32_t, max_json_depth, 64,
-          "Deepest JSON nesting accepted in a webhook body; deeper bodies get 400.");
+ABSL_FLAG(int32_t, max_json_depth, 32,
+          "Deepest JSON nesting accepted in a webhook body (2 to 48; the envelope is level 1); "
+          "deeper bodies get 400.");
 ABSL_FLAG(uint64_t, max_connections, 4096, "Open HTTP connections at most; more are refused.");
 ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(60),
           "Close a keep-alive HTTP connection that sends no request for this long.");
@@ -54,8 +55,10 @@ int Run() {
     LogError("unknown --store=%s; supported: memory", absl::GetFlag(FLAGS_store));
     return 2;
   }
-  if (absl::GetFlag(FLAGS_max_json_depth) < 2) {
-    LogError("--max_json_depth must be at least 2 (the envelope and its data object)");
+  if (const int depth = absl::GetFlag(FLAGS_max_json_depth);
+      depth < 2 || depth > gateway::WebhookTranslator::kMaxDepthLimit) {
+    LogError("--max_json_depth must be between 2 (the envelope and its data object) and %d "
+             "(protobuf decoders' recursion limit)", gateway::WebhookTranslator::kMaxDepthLimit);
     return 2;
   }
 

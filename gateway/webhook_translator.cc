@@ -1,11 +1,13 @@
 #include "gateway/webhook_translator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -66,15 +68,20 @@ absl::Status WrongType(absl::string_view path, absl::string_view expected, const
 // Rejects objects that repeat a key: which value would win is ambiguous, and
 // a signature or de-duplication key computed elsewhere could disagree with us.
 absl::Status CheckNoDuplicateKeys(const object& obj, absl::string_view path) {
-  // Webhook objects are small; a quadratic scan beats hashing here.
-  size_t i = 0;
-  for (auto a = obj.begin(); a != obj.end(); ++a, ++i) {
-    auto b = a;
-    for (++b; b != obj.end(); ++b) {
-      if (a.key() == b.key()) {
-        return FieldError(Join(path, Sv(a.key())), "duplicate key");
+  constexpr size_t kLinearScanLimit = 16;  // webhook objects are small
+  if (obj.size() <= kLinearScanLimit) {
+    for (auto a = obj.begin(); a != obj.end(); ++a) {
+      auto b = a;
+      for (++b; b != obj.end(); ++b) {
+        if (a.key() == b.key()) return FieldError(Join(path, Sv(a.key())), "duplicate key");
       }
     }
+    return absl::OkStatus();
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  seen.reserve(obj.size());
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (!seen.insert(Sv(it.key())).second) return FieldError(Join(path, Sv(it.key())), "duplicate key");
   }
   return absl::OkStatus();
 }
@@ -131,6 +138,12 @@ absl::StatusOr<T> ToInteger(const element& value, absl::string_view path) {
       if (std::trunc(v) != v) return FieldError(path, "expected an integer, got a fraction");
       // Compare against the bounds as doubles: 2^63 is exact, kMax may round up.
       if (v < static_cast<double>(kMin) || v >= static_cast<double>(kMax)) return out_of_range();
+      // Beyond 2^53 a number written with a fraction or exponent may already
+      // have been rounded; refuse rather than store a different id.
+      if (std::fabs(v) > 9007199254740992.0) {
+        return FieldError(path, "integer too large to be exact when written with a fraction or "
+                                "exponent; send it as a plain integer");
+      }
       return static_cast<T>(v);
     }
     case element_type::STRING: {
@@ -164,25 +177,31 @@ absl::StatusOr<std::string> ToString(const element& value, absl::string_view pat
   }
 }
 
-void ToStructValue(const element& value, google::protobuf::Value* out);
+absl::Status ToStructValue(const element& value, google::protobuf::Value* out,
+                           absl::string_view path);
 
-void ToStruct(const object& obj, google::protobuf::Struct* out) {
+absl::Status ToStruct(const object& obj, google::protobuf::Struct* out, absl::string_view path) {
+  RETURN_IF_ERROR(CheckNoDuplicateKeys(obj, path));
   auto* fields = out->mutable_fields();
   for (auto [key, value] : obj) {
-    ToStructValue(value, &(*fields)[std::string(key)]);
+    RETURN_IF_ERROR(ToStructValue(value, &(*fields)[std::string(key)], Join(path, Sv(key))));
   }
+  return absl::OkStatus();
 }
 
 // Depth is bounded by the parser's max_depth, so recursion is safe here.
-void ToStructValue(const element& value, google::protobuf::Value* out) {
+// `path` names `value`, for duplicate-key errors.
+absl::Status ToStructValue(const element& value, google::protobuf::Value* out,
+                           absl::string_view path) {
   switch (value.type()) {
     case element_type::ARRAY:
-      for (element item : simdjson::dom::array(value)) {
-        ToStructValue(item, out->mutable_list_value()->add_values());
-      }
       out->mutable_list_value();  // an empty array stays a list
+      for (element item : simdjson::dom::array(value)) {
+        RETURN_IF_ERROR(ToStructValue(item, out->mutable_list_value()->add_values(), path));
+      }
       break;
-    case element_type::OBJECT: ToStruct(object(value), out->mutable_struct_value()); break;
+    case element_type::OBJECT:
+      return ToStruct(object(value), out->mutable_struct_value(), path);
     case element_type::INT64: out->set_number_value(static_cast<double>(int64_t(value))); break;
     case element_type::UINT64: out->set_number_value(static_cast<double>(uint64_t(value))); break;
     case element_type::DOUBLE: out->set_number_value(double(value)); break;
@@ -190,6 +209,7 @@ void ToStructValue(const element& value, google::protobuf::Value* out) {
     case element_type::BOOL: out->set_bool_value(bool(value)); break;
     case element_type::NULL_VALUE: out->set_null_value(google::protobuf::NULL_VALUE); break;
   }
+  return absl::OkStatus();
 }
 
 absl::Status FillMessage(const object& obj, Message* message, absl::string_view path);
@@ -263,8 +283,7 @@ absl::Status SetValue(const element& value, const FieldDescriptor* field, Messag
       }
       if (type == google::protobuf::Struct::descriptor()->full_name()) {
         if (value.type() != element_type::OBJECT) return WrongType(path, "an object", value);
-        ToStruct(object(value), static_cast<google::protobuf::Struct*>(child));
-        return absl::OkStatus();
+        return ToStruct(object(value), static_cast<google::protobuf::Struct*>(child), path);
       }
       if (value.type() != element_type::OBJECT) return WrongType(path, "an object", value);
       return FillMessage(object(value), child, path);
@@ -324,7 +343,8 @@ simdjson::dom::parser& ThreadParser(int max_depth) {
   thread_local int depth = 0;
   if (depth != max_depth) {
     // Capacity grows on demand; only the depth limit is fixed here.
-    if (parser.allocate(64 * 1024, static_cast<size_t>(max_depth)) == simdjson::SUCCESS) {
+    // simdjson counts the document itself as one level.
+    if (parser.allocate(64 * 1024, static_cast<size_t>(max_depth) + 1) == simdjson::SUCCESS) {
       depth = max_depth;
     }
   }
@@ -333,7 +353,8 @@ simdjson::dom::parser& ThreadParser(int max_depth) {
 
 }  // namespace
 
-WebhookTranslator::WebhookTranslator(Options options) : options_(options) {}
+WebhookTranslator::WebhookTranslator(Options options)
+    : options_{std::clamp(options.max_depth, 2, kMaxDepthLimit)} {}
 
 absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
                                                        absl::Time received_at) const {
@@ -343,7 +364,11 @@ absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
     if (error == simdjson::DEPTH_ERROR) {
       return FieldError("body", absl::StrCat("JSON nested deeper than ", options_.max_depth, " levels"));
     }
-    if (error == simdjson::UTF8_ERROR) return FieldError("body", "body is not valid UTF-8");
+    if (error == simdjson::UTF8_ERROR) return FieldError("body", "not valid UTF-8");
+    if (error == simdjson::NUMBER_ERROR) {
+      return FieldError("body", "a number is malformed or does not fit in 64 bits "
+                                "(send large ids as strings)");
+    }
     if (error == simdjson::EMPTY) return FieldError("body", "empty body; expected a JSON object");
     return FieldError("body", absl::StrCat("malformed JSON: ", simdjson::error_message(error)));
   }
@@ -398,8 +423,7 @@ absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
     Message* payload = event.GetReflection()->MutableMessage(&event, field);
     RETURN_IF_ERROR(FillMessage(object(data), payload, "data"));
   } else {
-    RETURN_IF_ERROR(CheckNoDuplicateKeys(object(data), "data"));
-    ToStruct(object(data), event.mutable_other());
+    RETURN_IF_ERROR(ToStruct(object(data), event.mutable_other(), "data"));
   }
   return event;
 }

@@ -29,10 +29,16 @@ namespace switchboard::gateway {
 class WebhookTranslator {
  public:
   struct Options {
-    // Deepest JSON nesting accepted (objects and arrays); deeper is rejected.
-    int max_depth = 64;
+    // Deepest JSON nesting accepted (the envelope is level 1, `data` level
+    // 2); deeper is rejected. At most kMaxDepthLimit, so that every stored
+    // event stays within protobuf decoders' default recursion limit (100)
+    // even when `data` lands in a google.protobuf.Struct (2 levels per JSON level).
+    int max_depth = 32;
   };
 
+  static constexpr int kMaxDepthLimit = 48;
+
+  // `options.max_depth` is clamped to [2, kMaxDepthLimit].
   explicit WebhookTranslator(Options options);
 
   // Parses `body` and builds the event. Sets id, type, occurred_at, payload

@@ -32,14 +32,14 @@ void MemoryEventLog::Append(v1::Event event, AppendCallback done) {
 
 absl::Status MemoryEventLog::Read(uint64_t after, size_t max_events, std::vector<EventPtr>* out) {
   absl::MutexLock lock(&mu_);
+  if (after >= last_) return absl::OkStatus();
   if (after + 1 < first_) {
     return absl::OutOfRangeError(absl::StrFormat(
         "events after sequence %d are no longer retained; the oldest retained sequence is %d",
         after, first_));
   }
-  if (after >= last_) return absl::OkStatus();
   const size_t begin = after + 1 - first_;
-  const size_t end = std::min(events_.size(), begin + max_events);
+  const size_t end = begin + std::min(max_events, events_.size() - begin);
   for (size_t i = begin; i < end; ++i) out->push_back(events_[i].event);
   return absl::OkStatus();
 }
