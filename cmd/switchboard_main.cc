@@ -3,15 +3,19 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/logging.h"
 #include "gateway/http_handler.h"
@@ -45,10 +49,14 @@ ABSL_FLAG(absl::Duration, http_read_timeout, absl::Seconds(15),
           "and to read the reply.");
 ABSL_FLAG(int32_t, http_threads, 1, "Threads serving HTTP connections.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
-          "On SIGTERM/SIGINT, how long requests in flight may take to finish.");
+          "On SIGTERM/SIGINT, how long requests in flight may take to finish; the process "
+          "exits at most about a second later, whatever is still running.");
 
 namespace switchboard {
 namespace {
+
+// How long past --shutdown_grace the process waits before it exits anyway.
+constexpr absl::Duration kShutdownSlack = absl::Seconds(1);
 
 int Run() {
   if (absl::GetFlag(FLAGS_store) != "memory") {
@@ -106,9 +114,22 @@ int Run() {
           absl::FormatDuration(absl::GetFlag(FLAGS_shutdown_grace)));
 
   const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
+  const absl::Time deadline = absl::Now() + grace;
+  // gRPC completes a write to a subscriber that stopped reading only when its
+  // connection closes, so its stream can outlive any deadline. Every
+  // acknowledged webhook is in the log by now; do not let it hold the exit.
+  absl::Notification stopped;
+  std::thread watchdog([&stopped, deadline] {
+    if (stopped.WaitForNotificationWithDeadline(deadline + kShutdownSlack)) return;
+    LogWarning("shutdown still not finished %s after the grace period (a subscriber that "
+               "stopped reading?); exiting now", absl::FormatDuration(kShutdownSlack));
+    std::_Exit(0);
+  });
   handler.set_ready(false);       // new webhooks: 503, the sender retries elsewhere/later
   http_server.Shutdown(grace);    // finish requests in flight, close connections
-  grpc_server.Shutdown(grace);    // end every stream with UNAVAILABLE
+  grpc_server.Shutdown(std::max(deadline - absl::Now(), absl::ZeroDuration()));  // end streams
+  stopped.Notify();
+  watchdog.join();
   LogInfo("stopped");
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "server/grpc_server.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
@@ -7,6 +9,12 @@
 #include "grpcpp/health_check_service_interface.h"
 
 namespace switchboard::server {
+namespace {
+
+// How long ended streams may take to flush their last write at shutdown.
+constexpr absl::Duration kStreamDrain = absl::Seconds(1);
+
+}  // namespace
 
 GrpcServer::GrpcServer(EventLog* log) : log_(log), dispatcher_(log), service_(log, &dispatcher_) {}
 
@@ -46,7 +54,10 @@ void GrpcServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
   server_->GetHealthCheckService()->Shutdown();  // NOT_SERVING from now on
   service_.Shutdown();
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  // Streams were just told to end; each only waits for its write in flight.
+  // A subscriber that stopped reading never completes that write, so it gets
+  // a short bound rather than the whole grace (its stream is cancelled).
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + std::min(grace, kStreamDrain)));
   server_->Wait();
   dispatcher_.Stop();
   server_.reset();

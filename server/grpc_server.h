@@ -29,7 +29,8 @@ class GrpcServer {
   const std::string& bound_address() const { return bound_address_; }
 
   // Reports NOT_SERVING, ends every stream with UNAVAILABLE, and stops,
-  // cancelling whatever is still running after `grace`. Idempotent.
+  // cancelling whatever is still running after `grace` (at most one second
+  // for a stream whose subscriber stopped reading). Idempotent.
   void Shutdown(absl::Duration grace);
 
  private:
