@@ -22,14 +22,33 @@
 #include "gateway/http_server.h"
 #include "server/grpc_server.h"
 #include "store/memory_event_log.h"
+#include "store/rocksdb_event_log.h"
 
 ABSL_FLAG(std::string, http_addr, "127.0.0.1:8080",
           "HTTP gateway listen address, HOST:PORT (port 0 picks a free port). Use 0.0.0.0:PORT "
           "to accept webhooks from other machines.");
 ABSL_FLAG(std::string, grpc_addr, "127.0.0.1:50051",
           "gRPC listen address for subscribers, HOST:PORT (port 0 picks a free port).");
-ABSL_FLAG(std::string, store, "memory",
-          "Event log backend: \"memory\" (events are lost on restart).");
+ABSL_FLAG(std::string, store, "rocksdb",
+          "Event log backend: \"rocksdb\" (durable, in --data_dir) or \"memory\" (events are "
+          "lost on restart; for tests and demos).");
+ABSL_FLAG(std::string, data_dir, "./data",
+          "--store=rocksdb: directory of the event store (created when missing).");
+ABSL_FLAG(bool, sync, true,
+          "--store=rocksdb: fsync each group commit before answering 200. --nosync is faster, "
+          "but webhooks acknowledged in the last moments before a machine crash (not a process "
+          "crash) can be lost.");
+ABSL_FLAG(absl::Duration, retention_max_age, absl::Hours(24 * 7),
+          "--store=rocksdb: delete events older than this (0 keeps them regardless of age).");
+ABSL_FLAG(uint64_t, retention_max_bytes, 10ull << 30,
+          "--store=rocksdb: delete the oldest events while the store holds more than this many "
+          "bytes (0: no limit).");
+ABSL_FLAG(absl::Duration, retention_interval, absl::Seconds(10),
+          "--store=rocksdb: how often retention is enforced, in the background.");
+ABSL_FLAG(absl::Duration, dedup_window, absl::Hours(24),
+          "A webhook whose id (request_id, or a digest of its content) was stored this recently "
+          "is answered 200 with the original sequence and \"duplicate\":true, and not stored "
+          "again.");
 ABSL_FLAG(uint64_t, memory_max_events, 100000,
           "--store=memory: events retained at most; the oldest are dropped first.");
 ABSL_FLAG(uint64_t, memory_max_bytes, 256ull << 20,
@@ -58,11 +77,38 @@ namespace {
 // How long past --shutdown_grace the process waits before it exits anyway.
 constexpr absl::Duration kShutdownSlack = absl::Seconds(1);
 
-int Run() {
-  if (absl::GetFlag(FLAGS_store) != "memory") {
-    LogError("unknown --store=%s; supported: memory", absl::GetFlag(FLAGS_store));
-    return 2;
+absl::StatusOr<std::unique_ptr<EventLog>> OpenStore() {
+  const std::string store = absl::GetFlag(FLAGS_store);
+  if (store == "memory") {
+    MemoryEventLog::Options options;
+    options.max_events = static_cast<size_t>(absl::GetFlag(FLAGS_memory_max_events));
+    options.max_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_memory_max_bytes));
+    options.dedup_window = absl::GetFlag(FLAGS_dedup_window);
+    return std::make_unique<MemoryEventLog>(options);
   }
+  if (store == "rocksdb") {
+    RocksDbEventLog::Options options;
+    options.dir = absl::GetFlag(FLAGS_data_dir);
+    options.sync = absl::GetFlag(FLAGS_sync);
+    options.max_age = absl::GetFlag(FLAGS_retention_max_age);
+    options.max_bytes = absl::GetFlag(FLAGS_retention_max_bytes);
+    options.maintenance_interval = absl::GetFlag(FLAGS_retention_interval);
+    options.dedup_window = absl::GetFlag(FLAGS_dedup_window);
+    if (options.maintenance_interval <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("--retention_interval must be positive");
+    }
+    absl::StatusOr<std::unique_ptr<RocksDbEventLog>> log = RocksDbEventLog::Open(options);
+    if (!log.ok()) return log.status();
+    LogInfo("event store: %s (rocksdb, oldest sequence %d, newest %d, %s)", options.dir,
+            (*log)->FirstSequence(), (*log)->LastSequence(),
+            options.sync ? "fsync per group commit" : "NO fsync (--nosync)");
+    return std::unique_ptr<EventLog>(*std::move(log));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown --store=", store, "; use rocksdb (durable) or memory"));
+}
+
+int Run() {
   if (const int depth = absl::GetFlag(FLAGS_max_json_depth);
       depth < 2 || depth > gateway::WebhookTranslator::kMaxDepthLimit) {
     LogError("--max_json_depth must be between 2 (the envelope and its data object) and %d "
@@ -79,8 +125,12 @@ int Run() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  MemoryEventLog log({static_cast<size_t>(absl::GetFlag(FLAGS_memory_max_events)),
-                      static_cast<size_t>(absl::GetFlag(FLAGS_memory_max_bytes))});
+  absl::StatusOr<std::unique_ptr<EventLog>> opened = OpenStore();
+  if (!opened.ok()) {
+    LogError("%s", opened.status().message());
+    return absl::IsInvalidArgument(opened.status()) ? 2 : 1;
+  }
+  EventLog& log = **opened;
 
   server::GrpcServer grpc_server(&log);
   if (absl::Status status = grpc_server.Start(absl::GetFlag(FLAGS_grpc_addr)); !status.ok()) {
@@ -105,7 +155,9 @@ int Run() {
     return 1;
   }
   LogInfo("http gateway listening on %s (POST /webhooks/justcall)", http_server.bound_address());
-  LogWarning("store is in memory: events are lost on restart");
+  if (absl::GetFlag(FLAGS_store) == "memory") {
+    LogWarning("store is in memory: events are lost on restart");
+  }
   LogInfo("ready");
 
   int signal_number = 0;

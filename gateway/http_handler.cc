@@ -112,10 +112,13 @@ void HttpHandler::Handle(HttpRequest request, Respond respond) {
       response.set(http::field::allow, "GET, HEAD");
       return std::move(respond)(std::move(response));
     }
-    if (path == "/readyz" && !ready_) {
-      return std::move(respond)(MakeErrorResponse(http::status::service_unavailable,
-                                                  "not ready: shutting down", "", version,
-                                                  keep_alive));
+    if (path == "/readyz") {
+      absl::Status writable = ready_ ? log_->Writable() : absl::UnavailableError("shutting down");
+      if (!writable.ok()) {
+        return std::move(respond)(MakeErrorResponse(
+            http::status::service_unavailable,
+            absl::StrCat("not ready: ", writable.message()), "", version, keep_alive));
+      }
     }
     return std::move(respond)(JsonResponse(
         http::status::ok, path == "/healthz" ? "{\"status\":\"ok\"}" : "{\"status\":\"ready\"}",
@@ -145,9 +148,9 @@ void HttpHandler::HandleWebhook(HttpRequest request, Respond respond) {
 
   std::string id = event->id();
   log_->Append(*std::move(event), [respond = std::move(respond), id = std::move(id), version,
-                                   keep_alive](absl::StatusOr<uint64_t> sequence) mutable {
-    if (!sequence.ok()) {
-      absl::Status status = sequence.status();
+                                   keep_alive](absl::StatusOr<AppendResult> result) mutable {
+    if (!result.ok()) {
+      absl::Status status = result.status();
       if (status.code() != absl::StatusCode::kUnavailable) {
         // Whatever the store says, the sender should retry: 503, never a 4xx.
         status = absl::UnavailableError(absl::StrCat("event not stored: ", status.message()));
@@ -155,7 +158,9 @@ void HttpHandler::HandleWebhook(HttpRequest request, Respond respond) {
       return std::move(respond)(ToHttpResponse(status, version, keep_alive));
     }
     std::move(respond)(JsonResponse(
-        http::status::ok, absl::StrCat("{\"id\":", JsonQuote(id), ",\"sequence\":", *sequence, "}"),
+        http::status::ok,
+        absl::StrCat("{\"id\":", JsonQuote(id), ",\"sequence\":", result->sequence,
+                     result->duplicate ? ",\"duplicate\":true}" : "}"),
         version, keep_alive));
   });
 }

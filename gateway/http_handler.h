@@ -19,8 +19,10 @@ using HttpResponse = http::response<http::string_body>;
 
 // Routes one parsed HTTP request, with no socket involved:
 //   POST /webhooks/justcall  translate, append to the log, answer {"id","sequence"}
+//                            (plus "duplicate":true for a retry already stored)
 //   GET  /healthz            200 while the process runs
-//   GET  /readyz             200 while accepting webhooks, 503 otherwise
+//   GET  /readyz             200 while accepting webhooks and the store is
+//                            writable, 503 otherwise
 // Errors answer a JSON body {"error":{"status","message","field"}}.
 //
 // Thread-safe. The log must outlive the handler.

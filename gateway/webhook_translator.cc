@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -16,8 +15,12 @@
 #include "common/event_types.h"
 #include "common/status_macros.h"
 #include "common/status_util.h"
+#include "common/time_util.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "openssl/sha.h"
 #include "simdjson.h"
 
 namespace switchboard::gateway {
@@ -101,12 +104,6 @@ absl::StatusOr<absl::Time> ParseTime(absl::string_view text, absl::string_view p
     return FieldError(path, "time out of range (years 0001 to 9999)");
   }
   return time;
-}
-
-void ToTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
-  const int64_t seconds = absl::ToUnixSeconds(time);
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>((time - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
 }
 
 // Reads an integer from a JSON integer, an integral number, or a decimal
@@ -316,12 +313,28 @@ absl::Status FillMessage(const object& obj, Message* message, absl::string_view 
   return absl::OkStatus();
 }
 
-std::string RandomId() {
-  thread_local absl::BitGen gen;
-  const uint64_t hi = absl::Uniform<uint64_t>(gen);
-  const uint64_t lo = absl::Uniform<uint64_t>(gen);
-  // RFC 4122 version 4 layout.
-  const uint64_t v_hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+// The id of a webhook without a request_id: a name-based UUID (RFC 9562
+// version 8) from SHA-256 over the event's deterministic serialization
+// without id and received_at. A retried webhook gets the same id, which is
+// what de-duplication (and JetStream's Nats-Msg-Id) keys on.
+std::string ContentId(const v1::Event& event) {
+  v1::Event canonical = event;
+  canonical.clear_id();
+  canonical.clear_received_at();
+  std::string bytes = "switchboard.v1.Event\n";
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    canonical.ByteSizeLong();  // caches the sizes SerializeWithCachedSizes needs
+    canonical.SerializeWithCachedSizes(&coded);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  uint64_t hi = 0, lo = 0;
+  for (int i = 0; i < 8; ++i) hi = (hi << 8) | digest[i];
+  for (int i = 8; i < 16; ++i) lo = (lo << 8) | digest[i];
+  const uint64_t v_hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000008000ULL;
   const uint64_t v_lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
   return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", v_hi >> 32, (v_hi >> 16) & 0xffff,
                          v_hi & 0xffff, v_lo >> 48, v_lo & 0xffffffffffffULL);
@@ -406,8 +419,6 @@ absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
   event.set_type(std::string(type));
   if (envelope["request_id"].get(request_id) == simdjson::SUCCESS && !request_id.is_null()) {
     ASSIGN_OR_RETURN(*event.mutable_id(), ParseRequestId(request_id));
-  } else {
-    event.set_id(RandomId());
   }
   if (envelope["timestamp"].get(timestamp) == simdjson::SUCCESS && !timestamp.is_null()) {
     std::string_view text;
@@ -417,7 +428,6 @@ absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
     ASSIGN_OR_RETURN(absl::Time occurred_at, ParseTime(Sv(text), "timestamp"));
     ToTimestamp(occurred_at, event.mutable_occurred_at());
   }
-  ToTimestamp(received_at, event.mutable_received_at());
 
   if (const FieldDescriptor* field = EventTypes::PayloadField(Sv(type))) {
     Message* payload = event.GetReflection()->MutableMessage(&event, field);
@@ -425,6 +435,8 @@ absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
   } else {
     RETURN_IF_ERROR(ToStruct(object(data), event.mutable_other(), "data"));
   }
+  if (event.id().empty()) event.set_id(ContentId(event));
+  ToTimestamp(received_at, event.mutable_received_at());
   return event;
 }
 

@@ -43,6 +43,8 @@ class WebhookTranslator {
 
   // Parses `body` and builds the event. Sets id, type, occurred_at, payload
   // and `received_at`; the sequence is left for the event log to assign.
+  // The id is the v2.1 `request_id`; without one, a UUID derived from the
+  // event's content, so that a retried webhook keeps its id.
   absl::StatusOr<v1::Event> Translate(absl::string_view body, absl::Time received_at) const;
 
  private:

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/time_util.h"
 #include "server/event_filter.h"
 #include "server/subscribe_reactor.h"
 
@@ -17,6 +18,10 @@ class RejectedReactor : public grpc::ServerWriteReactor<v1::Event> {
   explicit RejectedReactor(const grpc::Status& status) { Finish(status); }
   void OnDone() override { delete this; }
 };
+
+// google.protobuf.Timestamp's range: 0001-01-01 to 9999-12-31.
+constexpr int64_t kMinSeconds = -62135596800;
+constexpr int64_t kMaxSeconds = 253402300799;
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
@@ -38,6 +43,46 @@ void EventStreamService::Shutdown() {
   });
 }
 
+absl::StatusOr<EventStreamService::StartPosition> EventStreamService::StartOf(
+    const v1::SubscribeRequest& request) {
+  const uint64_t last = log_->LastSequence();
+  switch (request.start_case()) {
+    case v1::SubscribeRequest::START_NOT_SET:
+      return StartPosition{last, false};  // live tail only
+    case v1::SubscribeRequest::kFromOldest:
+      if (!request.from_oldest()) {
+        return absl::InvalidArgumentError(
+            "from_oldest must be true when set; leave `start` unset for the live tail");
+      }
+      return StartPosition{log_->FirstSequence() - 1, false};
+    case v1::SubscribeRequest::kReceivedSince: {
+      const google::protobuf::Timestamp& since = request.received_since();
+      if (since.nanos() < 0 || since.nanos() > 999999999 || since.seconds() < kMinSeconds ||
+          since.seconds() > kMaxSeconds) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "received_since is not a valid timestamp (seconds %d, nanos %d)", since.seconds(),
+            since.nanos()));
+      }
+      absl::StatusOr<uint64_t> first = log_->FirstSequenceReceivedSince(FromTimestamp(since));
+      if (!first.ok()) return absl::UnavailableError(first.status().message());
+      return StartPosition{*first - 1, false};
+    }
+    case v1::SubscribeRequest::kAfterSequence: {
+      const uint64_t after = request.after_sequence();
+      if (after > last) {
+        return absl::OutOfRangeError(absl::StrFormat(
+            "after_sequence %d is ahead of the newest stored sequence %d (was the log reset?); "
+            "resubscribe with after_sequence between %d and %d",
+            after, last, log_->FirstSequence() - 1, last));
+      }
+      // after_sequence 0 means "from the oldest retained event".
+      if (after == 0) return StartPosition{log_->FirstSequence() - 1, false};
+      return StartPosition{after, true};
+    }
+  }
+  return absl::InvalidArgumentError("unknown start option");
+}
+
 grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
     grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
   if (shutting_down_) {
@@ -47,23 +92,10 @@ grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
   absl::StatusOr<EventFilter> filter = EventFilter::Parse(request->event_types());
   if (!filter.ok()) return new RejectedReactor(ToGrpcStatus(filter.status()));
 
-  const uint64_t last = log_->LastSequence();
-  uint64_t cursor = last;  // live tail only
-  const bool start_requested = request->has_after_sequence();
-  if (start_requested) {
-    cursor = request->after_sequence();
-    if (cursor > last) {
-      return new RejectedReactor(grpc::Status(
-          grpc::StatusCode::OUT_OF_RANGE,
-          absl::StrFormat("after_sequence %d is ahead of the newest stored sequence %d (was the "
-                          "log reset?); resubscribe with after_sequence between %d and %d",
-                          cursor, last, log_->FirstSequence() - 1, last)));
-    }
-    // after_sequence 0 means "from the oldest retained event".
-    if (cursor == 0) cursor = log_->FirstSequence() - 1;
-  }
-  auto* reactor = new SubscribeReactor(log_, dispatcher_, *std::move(filter), cursor,
-                                       start_requested && request->after_sequence() != 0);
+  absl::StatusOr<StartPosition> start = StartOf(*request);
+  if (!start.ok()) return new RejectedReactor(ToGrpcStatus(start.status()));
+  auto* reactor = new SubscribeReactor(log_, dispatcher_, *std::move(filter), start->cursor,
+                                       start->explicit_sequence);
   reactor->Start();
   return reactor;
 }

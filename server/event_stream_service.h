@@ -2,6 +2,9 @@
 #define SWITCHBOARD_SERVER_EVENT_STREAM_SERVICE_H_
 
 #include <atomic>
+#include <cstdint>
+
+#include "absl/status/statusor.h"
 
 #include "grpcpp/grpcpp.h"
 #include "server/fanout_dispatcher.h"
@@ -26,6 +29,13 @@ class EventStreamService final : public v1::EventStream::CallbackService {
                                                  const v1::SubscribeRequest* request) override;
 
  private:
+  struct StartPosition {
+    uint64_t cursor;         // stream events after this sequence
+    bool explicit_sequence;  // the client named it (errors say OUT_OF_RANGE)
+  };
+  // Where `request` starts; INVALID_ARGUMENT / OUT_OF_RANGE when it cannot.
+  absl::StatusOr<StartPosition> StartOf(const v1::SubscribeRequest& request);
+
   EventLog* const log_;
   FanoutDispatcher* const dispatcher_;
   std::atomic<bool> shutting_down_{false};

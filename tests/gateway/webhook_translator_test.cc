@@ -348,21 +348,27 @@ TEST(WebhookTranslatorTest, EventAndTypeMayBothBeSentWhenTheyAgree) {
   EXPECT_EQ(event->sms_sent().message_id(), "m1");
 }
 
-TEST(WebhookTranslatorTest, WebhooksWithoutRequestIdGetDistinctIds) {
+TEST(WebhookTranslatorTest, IdWithoutRequestIdIsDerivedFromTheContent) {
   const WebhookTranslator translator = DefaultTranslator();
   const std::string body = ReadFile(SWITCHBOARD_FIXTURES_DIR "/call.completed.json");
   const auto first = translator.Translate(body, kReceivedAt);
-  const auto second = translator.Translate(body, kReceivedAt);
+  // A retry: same content, other formatting and key order, received later.
+  const auto retry = translator.Translate(
+      R"({"data": {"duration": 1, "call_id": "c"},   "event": "call.completed"})",
+      kReceivedAt + absl::Minutes(5));
+  const auto again = translator.Translate(
+      R"({"event":"call.completed","data":{"call_id":"c","duration":1}})", kReceivedAt);
+  const auto other = translator.Translate(
+      R"({"event":"call.completed","data":{"call_id":"c","duration":2}})", kReceivedAt);
   ASSERT_TRUE(first.ok()) << first.status();
-  ASSERT_TRUE(second.ok()) << second.status();
-  EXPECT_NE(first->id(), second->id());
-  // "a random 128-bit id in hex" (event.proto).
-  for (const std::string& id : {first->id(), second->id()}) {
-    EXPECT_EQ(std::count_if(id.begin(), id.end(), [](char c) { return std::isxdigit(c); }), 32)
-        << id;
-    EXPECT_TRUE(std::all_of(id.begin(), id.end(), [](char c) {
-      return std::isxdigit(c) || c == '-';
-    })) << id;
+  ASSERT_TRUE(retry.ok() && again.ok() && other.ok());
+  EXPECT_EQ(retry->id(), again->id()) << "a retried webhook must keep its id";
+  EXPECT_NE(again->id(), other->id());
+  EXPECT_NE(first->id(), other->id());
+  // A UUID (RFC 9562 version 8).
+  for (const std::string& id : {first->id(), other->id()}) {
+    EXPECT_THAT(id, ::testing::MatchesRegex(
+                        "[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   }
 }
 

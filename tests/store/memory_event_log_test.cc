@@ -19,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "common/time_util.h"
 #include "gtest/gtest.h"
 #include "switchboard/v1/event.pb.h"
 
@@ -40,14 +41,15 @@ v1::Event MakeEvent(absl::string_view id, size_t notes_bytes = 0) {
 // Appends and returns the sequence handed to the callback (0 on failure).
 uint64_t Append(EventLog& log, v1::Event event) {
   int calls = 0;
-  absl::StatusOr<uint64_t> result = absl::UnknownError("callback not run");
-  log.Append(std::move(event), [&](absl::StatusOr<uint64_t> sequence) {
+  absl::StatusOr<AppendResult> result = absl::UnknownError("callback not run");
+  log.Append(std::move(event), [&](absl::StatusOr<AppendResult> appended) {
     ++calls;
-    result = std::move(sequence);
+    result = std::move(appended);
   });
   EXPECT_EQ(calls, 1) << "MemoryEventLog completes appends inline, exactly once";
   EXPECT_TRUE(result.ok()) << result.status();
-  return result.value_or(0);
+  EXPECT_FALSE(result.ok() && result->duplicate) << "unexpected duplicate";
+  return result.ok() ? result->sequence : 0;
 }
 
 // Appends events "e1", "e2", ... "e<n>".
@@ -256,8 +258,58 @@ TEST(MemoryEventLogTest, EventsReadBeforeTheyAreDroppedStayValid) {
   AppendN(log, 2);
   std::vector<EventPtr> out;
   ASSERT_TRUE(log.Read(0, 10, &out).ok());
-  AppendN(log, 5);  // drops e1 and e2 from the log
+  for (int i = 3; i <= 7; ++i) Append(log, MakeEvent(absl::StrCat("e", i)));  // drops e1, e2
+  EXPECT_EQ(log.FirstSequence(), 6u);
   EXPECT_THAT(Ids(out), ElementsAre("e1", "e2"));
+}
+
+absl::StatusOr<AppendResult> AppendResultOf(EventLog& log, v1::Event event) {
+  absl::StatusOr<AppendResult> result = absl::UnknownError("callback not run");
+  log.Append(std::move(event), [&](absl::StatusOr<AppendResult> r) { result = std::move(r); });
+  return result;
+}
+
+v1::Event EventReceivedAt(absl::string_view id, absl::Time received_at) {
+  v1::Event event = MakeEvent(id);
+  ToTimestamp(received_at, event.mutable_received_at());
+  return event;
+}
+
+TEST(MemoryEventLogTest, DuplicateIdIsNotStoredAgainAndNamesTheOriginal) {
+  MemoryEventLog log(Defaults());
+  AppendN(log, 3);
+  absl::StatusOr<AppendResult> again = AppendResultOf(log, MakeEvent("e2"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->sequence, 2u);
+  EXPECT_EQ(log.LastSequence(), 3u);
+}
+
+TEST(MemoryEventLogTest, DuplicateOutsideTheWindowIsStoredAgain) {
+  MemoryEventLog::Options options = Defaults();
+  options.dedup_window = absl::Minutes(10);
+  MemoryEventLog log(options);
+  const absl::Time t0 = absl::Now() - absl::Hours(1);
+  EXPECT_EQ(Append(log, EventReceivedAt("x", t0)), 1u);
+  absl::StatusOr<AppendResult> inside = AppendResultOf(log, EventReceivedAt("x", t0 + absl::Minutes(9)));
+  ASSERT_TRUE(inside.ok());
+  EXPECT_TRUE(inside->duplicate);
+  EXPECT_EQ(Append(log, EventReceivedAt("x", t0 + absl::Minutes(11))), 2u);
+}
+
+TEST(MemoryEventLogTest, ReceivedAtNeverDecreasesAndLocatesAPosition) {
+  MemoryEventLog log(Defaults());
+  const absl::Time base = absl::Now() - absl::Hours(1);
+  for (int i = 0; i < 10; ++i) Append(log, EventReceivedAt(absl::StrCat("e", i), base + absl::Seconds(i)));
+  // A racing append that carries an earlier receipt time is raised to its predecessor's.
+  Append(log, EventReceivedAt("late", base));
+  std::vector<EventPtr> out;
+  ASSERT_TRUE(log.Read(10, 1, &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(FromTimestamp(out[0]->received_at()), base + absl::Seconds(9));
+  EXPECT_EQ(*log.FirstSequenceReceivedSince(base - absl::Hours(1)), 1u);
+  EXPECT_EQ(*log.FirstSequenceReceivedSince(base + absl::Seconds(4)), 5u);
+  EXPECT_EQ(*log.FirstSequenceReceivedSince(absl::Now()), 12u);
 }
 
 TEST(MemoryEventLogTest, WaitForNewerReturnsAtOnceWhenNewerExists) {
@@ -314,14 +366,14 @@ TEST(MemoryEventLogTest, ConcurrentAppendsGetDistinctContiguousSequences) {
       go.WaitForNotification();
       for (int i = 0; i < kPerThread; ++i) {
         std::string id = absl::StrCat("t", t, "-", i);
-        log.Append(MakeEvent(id), [&, t, id](absl::StatusOr<uint64_t> sequence) {
+        log.Append(MakeEvent(id), [&, t, id](absl::StatusOr<AppendResult> result) {
           absl::MutexLock lock(&mu);
-          if (!sequence.ok()) {
+          if (!result.ok() || result->duplicate) {
             ++failures;
             return;
           }
-          if (!sequence_of.emplace(id, *sequence).second) ++failures;  // called twice
-          per_thread[t].push_back(*sequence);
+          if (!sequence_of.emplace(id, result->sequence).second) ++failures;  // called twice
+          per_thread[t].push_back(result->sequence);
         });
       }
     });
