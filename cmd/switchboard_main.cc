@@ -43,6 +43,9 @@ ABSL_FLAG(absl::Duration, retention_max_age, absl::Hours(24 * 7),
 ABSL_FLAG(uint64_t, retention_max_bytes, 10ull << 30,
           "--store=rocksdb: delete the oldest events while the store holds more than this many "
           "bytes (0: no limit).");
+ABSL_FLAG(uint64_t, min_free_disk_bytes, 256ull << 20,
+          "--store=rocksdb: below this much free space on the data directory's disk, webhooks "
+          "get 503 (the sender retries) and /readyz fails, until space is freed.");
 ABSL_FLAG(absl::Duration, retention_interval, absl::Seconds(10),
           "--store=rocksdb: how often retention is enforced, in the background.");
 ABSL_FLAG(absl::Duration, dedup_window, absl::Hours(24),
@@ -93,6 +96,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenStore() {
     options.max_age = absl::GetFlag(FLAGS_retention_max_age);
     options.max_bytes = absl::GetFlag(FLAGS_retention_max_bytes);
     options.maintenance_interval = absl::GetFlag(FLAGS_retention_interval);
+    options.min_free_bytes = absl::GetFlag(FLAGS_min_free_disk_bytes);
     options.dedup_window = absl::GetFlag(FLAGS_dedup_window);
     if (options.maintenance_interval <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError("--retention_interval must be positive");

@@ -1,5 +1,7 @@
 #include "store/rocksdb_event_log.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -30,8 +32,8 @@ constexpr char kAppendedBytesKey[] = "appended_bytes";
 constexpr char kDeletedBytesKey[] = "deleted_bytes";
 constexpr char kProbeKey[] = "probe";
 
-// While unwritable, how often a recovery is attempted.
-constexpr absl::Duration kRecoveryInterval = absl::Milliseconds(500);
+// How often free space is checked and, while unwritable, recovery attempted.
+constexpr absl::Duration kHealthInterval = absl::Milliseconds(500);
 
 void PutFixed64(uint64_t value, std::string* out) {
   for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(value >> shift));
@@ -294,15 +296,17 @@ void RocksDbEventLog::CommitBatch(std::vector<Pending> batch) {
     write_batch.Put(meta_, kAppendedBytesKey, SequenceKey(appended_bytes));
     rocksdb::WriteOptions write_options;
     write_options.sync = options_.sync;
-    rocksdb::Status status = db_->Write(write_options, &write_batch);
+    absl::Status status = CheckFreeSpace();
+    if (status.ok()) status = ToAbsl(db_->Write(write_options, &write_batch), "write failed");
     if (!status.ok()) {
       MarkUnwritable(status);
-      const absl::Status failed = absl::UnavailableError(absl::StrCat(
-          "the event store cannot write (", status.ToString(), "); retry later"));
-      // The batch is not stored: its sequences are reused, and events that
-      // were duplicates of one of its events are not stored either.
+      const absl::Status failed = absl::UnavailableError(
+          absl::StrCat("event not stored: ", status.message(), "; retry later"));
+      // The batch is not stored: its sequences are reused. Its events, and
+      // duplicates of them within the batch, fail; duplicates of events
+      // stored earlier keep their answer.
       for (size_t i = 0; i < batch.size(); ++i) {
-        if (results[i].ok() && batch_ids.contains(batch[i].event.id())) results[i] = failed;
+        if (results[i].ok() && results[i]->sequence >= next_sequence_) results[i] = failed;
       }
       stored.clear();
     } else {
@@ -318,11 +322,23 @@ void RocksDbEventLog::CommitBatch(std::vector<Pending> batch) {
   for (size_t i = 0; i < batch.size(); ++i) std::move(batch[i].done)(std::move(results[i]));
 }
 
-void RocksDbEventLog::MarkUnwritable(const rocksdb::Status& status) {
+absl::Status RocksDbEventLog::CheckFreeSpace() const {
+  if (options_.min_free_bytes == 0) return absl::OkStatus();
+  struct statvfs fs;
+  if (statvfs(options_.dir.c_str(), &fs) != 0) return absl::OkStatus();  // let RocksDB tell
+  const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (free_bytes >= options_.min_free_bytes) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrFormat(
+      "disk almost full: %d bytes free in %s, below --min_free_disk_bytes=%d; free some space "
+      "or lower the retention limits",
+      free_bytes, options_.dir, options_.min_free_bytes));
+}
+
+void RocksDbEventLog::MarkUnwritable(const absl::Status& status) {
   absl::MutexLock lock(&mu_);
   if (!writable_.ok()) return;
   writable_ = absl::UnavailableError(
-      absl::StrCat("the event store in ", options_.dir, " cannot write: ", status.ToString()));
+      absl::StrCat("the event store in ", options_.dir, " cannot write: ", status.message()));
   LogError("%s; answering 503 until a write succeeds again", writable_.message());
 }
 
@@ -332,6 +348,7 @@ absl::Status RocksDbEventLog::Writable() const {
 }
 
 void RocksDbEventLog::TryRecover() {
+  if (!CheckFreeSpace().ok()) return;
   rocksdb::Status status = db_->Resume();
   if (status.ok()) {
     rocksdb::WriteOptions write;
@@ -351,13 +368,16 @@ void RocksDbEventLog::MaintenanceLoop() {
     {
       absl::MutexLock lock(&mu_);
       auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_maintenance_; };
-      mu_.AwaitWithTimeout(absl::Condition(&stop), writable_.ok()
-                                                       ? next_retention - absl::Now()
-                                                       : kRecoveryInterval);
+      mu_.AwaitWithTimeout(absl::Condition(&stop),
+                           std::min(next_retention - absl::Now(), kHealthInterval));
       if (stop_maintenance_) return;
       unwritable = !writable_.ok();
     }
-    if (unwritable) TryRecover();
+    if (unwritable) {
+      TryRecover();
+    } else if (absl::Status space = CheckFreeSpace(); !space.ok()) {
+      MarkUnwritable(space);  // readiness turns before a webhook fails
+    }
     if (absl::Now() >= next_retention) {
       if (absl::StatusOr<uint64_t> deleted = EnforceRetention(); !deleted.ok()) {
         LogWarning("retention: %s", deleted.status().message());
@@ -511,8 +531,9 @@ absl::StatusOr<uint64_t> RocksDbEventLog::EnforceRetention() {
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
   if (rocksdb::Status status = db_->Write(write_options, &batch); !status.ok()) {
-    MarkUnwritable(status);
-    return ToAbsl(status, "deleting old events");
+    absl::Status failed = ToAbsl(status, "deleting old events");
+    MarkUnwritable(failed);
+    return failed;
   }
   deleted_bytes_ += deleted_bytes;
   {

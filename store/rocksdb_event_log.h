@@ -30,7 +30,8 @@ namespace switchboard {
 // `sync`), then completes every callback of the batch. A callback therefore
 // reports an event that is on disk. A failed write fails its whole batch with
 // UNAVAILABLE, reuses its sequences (no gap), and marks the store unwritable
-// until a background probe write succeeds again.
+// until a background probe write succeeds again. Below `min_free_bytes` of
+// free disk space the store stops taking appends before RocksDB runs out.
 //
 // Retention by age and total size runs on a background thread, deleting the
 // oldest events by range; the newest event is always kept so sequences
@@ -46,6 +47,9 @@ class RocksDbEventLog : public EventLog {
     absl::Duration dedup_window = absl::Hours(24);
     absl::Duration maintenance_interval = absl::Seconds(10);  // retention checks
     size_t max_pending = 16384;  // queued appends beyond this get UNAVAILABLE
+    // Appends fail with UNAVAILABLE (503) while the disk has less free space
+    // than this, so RocksDB itself never runs out of space mid-write.
+    uint64_t min_free_bytes = 256 << 20;
     size_t cache_events = 8192;  // newest events kept in memory for live readers
   };
 
@@ -85,7 +89,9 @@ class RocksDbEventLog : public EventLog {
   void CommitBatch(std::vector<Pending> batch);
   // The stored sequence of `id` when it was received within the window.
   absl::StatusOr<uint64_t> StoredSequenceOf(const std::string& id, absl::Time received_at);
-  void MarkUnwritable(const rocksdb::Status& status);
+  void MarkUnwritable(const absl::Status& status);
+  // UNAVAILABLE when the disk holding the store has less than min_free_bytes.
+  absl::Status CheckFreeSpace() const;
 
   void MaintenanceLoop();
   // Tries to make the store writable again (DB::Resume plus a probe write).
