@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/logging.h"
+#include "common/service_metrics.h"
 #include "gateway/http_handler.h"
 #include "gateway/http_server.h"
 #include "server/grpc_server.h"
@@ -112,6 +113,30 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenStore() {
       absl::StrCat("unknown --store=", store, "; use rocksdb (durable) or memory"));
 }
 
+void AddStoreCollectors(EventLog* log, metrics::Registry* registry) {
+  registry->AddCollector("switchboard_store_oldest_sequence",
+                         "Sequence of the oldest retained event (newest + 1 when empty).",
+                         "gauge", [log](std::vector<metrics::Sample>* out) {
+                           out->push_back({{}, static_cast<double>(log->FirstSequence())});
+                         });
+  registry->AddCollector("switchboard_store_newest_sequence",
+                         "Sequence of the newest stored event (0 when none).", "gauge",
+                         [log](std::vector<metrics::Sample>* out) {
+                           out->push_back({{}, static_cast<double>(log->LastSequence())});
+                         });
+  registry->AddCollector("switchboard_store_events", "Events retained in the store.", "gauge",
+                         [log](std::vector<metrics::Sample>* out) {
+                           const uint64_t first = log->FirstSequence();
+                           const uint64_t last = log->LastSequence();
+                           out->push_back({{}, static_cast<double>(last + 1 - first)});
+                         });
+  registry->AddCollector("switchboard_store_writable",
+                         "1 while the store can take events, 0 while webhooks get 503.", "gauge",
+                         [log](std::vector<metrics::Sample>* out) {
+                           out->push_back({{}, log->Writable().ok() ? 1.0 : 0.0});
+                         });
+}
+
 int Run() {
   if (const int depth = absl::GetFlag(FLAGS_max_json_depth);
       depth < 2 || depth > gateway::WebhookTranslator::kMaxDepthLimit) {
@@ -136,14 +161,16 @@ int Run() {
   }
   EventLog& log = **opened;
 
-  server::GrpcServer grpc_server(&log);
+  ServiceMetrics metrics;
+  AddStoreCollectors(&log, &metrics.registry);
+  server::GrpcServer grpc_server(&log, &metrics);
   if (absl::Status status = grpc_server.Start(absl::GetFlag(FLAGS_grpc_addr)); !status.ok()) {
     LogError("%s", status.message());
     return 1;
   }
   LogInfo("grpc server listening on %s", grpc_server.bound_address());
 
-  gateway::HttpHandler handler(&log, {absl::GetFlag(FLAGS_max_json_depth)});
+  gateway::HttpHandler handler(&log, &metrics, {absl::GetFlag(FLAGS_max_json_depth)});
   gateway::HttpServer::Options http_options;
   http_options.address = absl::GetFlag(FLAGS_http_addr);
   http_options.io_threads = absl::GetFlag(FLAGS_http_threads);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/event_types.h"
 #include "common/status_util.h"
 
 namespace switchboard::gateway {
@@ -85,8 +86,9 @@ HttpResponse ToHttpResponse(const absl::Status& status, unsigned version, bool k
   return MakeErrorResponse(code, status.message(), FieldOf(status), version, keep_alive);
 }
 
-HttpHandler::HttpHandler(EventLog* log, WebhookTranslator::Options translator_options)
-    : log_(log), translator_(translator_options) {}
+HttpHandler::HttpHandler(EventLog* log, ServiceMetrics* metrics,
+                         WebhookTranslator::Options translator_options)
+    : log_(log), metrics_(metrics), translator_(translator_options) {}
 
 void HttpHandler::Handle(HttpRequest request, Respond respond) {
   const unsigned version = request.version();
@@ -103,6 +105,20 @@ void HttpHandler::Handle(HttpRequest request, Respond respond) {
       return std::move(respond)(std::move(response));
     }
     return HandleWebhook(std::move(request), std::move(respond));
+  }
+  if (path == "/metrics") {
+    if (!is_get) {
+      HttpResponse response = MakeErrorResponse(http::status::method_not_allowed,
+                                                "use GET for /metrics", "", version, keep_alive);
+      response.set(http::field::allow, "GET, HEAD");
+      return std::move(respond)(std::move(response));
+    }
+    HttpResponse response(http::status::ok, version);
+    response.set(http::field::content_type, metrics::kContentType);
+    response.keep_alive(keep_alive);
+    response.body() = metrics_->registry.Render();
+    response.prepare_payload();
+    return std::move(respond)(std::move(response));
   }
   if (path == "/healthz" || path == "/readyz") {
     if (!is_get) {
@@ -132,32 +148,47 @@ void HttpHandler::Handle(HttpRequest request, Respond respond) {
 void HttpHandler::HandleWebhook(HttpRequest request, Respond respond) {
   const unsigned version = request.version();
   const bool keep_alive = request.keep_alive();
+  const absl::Time start = absl::Now();
+  // Counts the answer by type and status, then sends it.
+  auto answer = [this, start, respond = std::move(respond)](
+                    absl::string_view type, HttpResponse response) mutable {
+    metrics_->webhooks.WithLabels({type, absl::StrCat(response.result_int())}).Increment();
+    metrics_->webhook_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - start));
+    std::move(respond)(std::move(response));
+  };
   if (!IsJsonContentType(request)) {
-    return std::move(respond)(MakeErrorResponse(
+    return answer("invalid", MakeErrorResponse(
         http::status::unsupported_media_type,
         "Content-Type must be application/json (with curl: -H 'Content-Type: application/json')",
         "", version, keep_alive));
   }
   if (!ready_) {
-    return std::move(respond)(MakeErrorResponse(http::status::service_unavailable,
-                                                "not accepting webhooks: shutting down; retry",
-                                                "", version, keep_alive));
+    return answer("invalid", MakeErrorResponse(http::status::service_unavailable,
+                                               "not accepting webhooks: shutting down; retry",
+                                               "", version, keep_alive));
   }
-  absl::StatusOr<v1::Event> event = translator_.Translate(request.body(), absl::Now());
-  if (!event.ok()) return std::move(respond)(ToHttpResponse(event.status(), version, keep_alive));
+  absl::StatusOr<v1::Event> event = translator_.Translate(request.body(), start);
+  if (!event.ok()) return answer("invalid", ToHttpResponse(event.status(), version, keep_alive));
 
+  // Label by known type only: the type string comes from the sender.
+  const absl::string_view type =
+      EventTypes::PayloadField(event->type()) != nullptr ? absl::string_view(event->type()) : "other";
   std::string id = event->id();
-  log_->Append(*std::move(event), [respond = std::move(respond), id = std::move(id), version,
-                                   keep_alive](absl::StatusOr<AppendResult> result) mutable {
+  log_->Append(*std::move(event), [this, type = std::string(type), answer = std::move(answer),
+                                   id = std::move(id), version, keep_alive,
+                                   appended_at = absl::Now()](
+                                      absl::StatusOr<AppendResult> result) mutable {
+    metrics_->append_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - appended_at));
     if (!result.ok()) {
       absl::Status status = result.status();
       if (status.code() != absl::StatusCode::kUnavailable) {
         // Whatever the store says, the sender should retry: 503, never a 4xx.
         status = absl::UnavailableError(absl::StrCat("event not stored: ", status.message()));
       }
-      return std::move(respond)(ToHttpResponse(status, version, keep_alive));
+      return answer(type, ToHttpResponse(status, version, keep_alive));
     }
-    std::move(respond)(JsonResponse(
+    if (result->duplicate) metrics_->duplicates.Increment();
+    answer(type, JsonResponse(
         http::status::ok,
         absl::StrCat("{\"id\":", JsonQuote(id), ",\"sequence\":", result->sequence,
                      result->duplicate ? ",\"duplicate\":true}" : "}"),

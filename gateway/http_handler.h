@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "boost/beast/http.hpp"
+#include "common/service_metrics.h"
 #include "gateway/webhook_translator.h"
 #include "store/event_log.h"
 
@@ -23,6 +24,7 @@ using HttpResponse = http::response<http::string_body>;
 //   GET  /healthz            200 while the process runs
 //   GET  /readyz             200 while accepting webhooks and the store is
 //                            writable, 503 otherwise
+//   GET  /metrics            Prometheus text format (common/service_metrics.h)
 // Errors answer a JSON body {"error":{"status","message","field"}}.
 //
 // Thread-safe. The log must outlive the handler.
@@ -30,7 +32,8 @@ class HttpHandler {
  public:
   using Respond = absl::AnyInvocable<void(HttpResponse) &&>;
 
-  HttpHandler(EventLog* log, WebhookTranslator::Options translator_options);
+  // `log` and `metrics` must outlive the handler.
+  HttpHandler(EventLog* log, ServiceMetrics* metrics, WebhookTranslator::Options translator_options);
 
   // Calls `respond` exactly once: inline for errors and for logs that store
   // synchronously, or later on a log thread once the event is stored.
@@ -43,6 +46,7 @@ class HttpHandler {
   void HandleWebhook(HttpRequest request, Respond respond);
 
   EventLog* const log_;
+  ServiceMetrics* const metrics_;
   const WebhookTranslator translator_;
   std::atomic<bool> ready_{true};
 };

@@ -30,8 +30,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 }  // namespace
 
-EventStreamService::EventStreamService(EventLog* log, FanoutDispatcher* dispatcher)
-    : log_(log), dispatcher_(dispatcher) {}
+EventStreamService::EventStreamService(EventLog* log, FanoutDispatcher* dispatcher,
+                                       ServiceMetrics* metrics)
+    : log_(log), dispatcher_(dispatcher), metrics_(metrics) {}
 
 void EventStreamService::Shutdown() {
   shutting_down_ = true;
@@ -95,7 +96,9 @@ grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
   absl::StatusOr<StartPosition> start = StartOf(*request);
   if (!start.ok()) return new RejectedReactor(ToGrpcStatus(start.status()));
   auto* reactor = new SubscribeReactor(log_, dispatcher_, *std::move(filter), start->cursor,
-                                       start->explicit_sequence);
+                                       start->explicit_sequence,
+                                       absl::StrCat(context->peer(), "/", ++streams_started_),
+                                       &metrics_->streams_ended);
   reactor->Start();
   return reactor;
 }

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 
+#include "common/service_metrics.h"
 #include "grpcpp/grpcpp.h"
 #include "server/fanout_dispatcher.h"
 #include "store/event_log.h"
@@ -17,8 +18,8 @@ namespace switchboard::server {
 // and hands the stream to a SubscribeReactor. Thread-safe.
 class EventStreamService final : public v1::EventStream::CallbackService {
  public:
-  // `log` and `dispatcher` must outlive the service.
-  EventStreamService(EventLog* log, FanoutDispatcher* dispatcher);
+  // `log`, `dispatcher` and `metrics` must outlive the service.
+  EventStreamService(EventLog* log, FanoutDispatcher* dispatcher, ServiceMetrics* metrics);
 
   // Refuses new streams and ends every open one with UNAVAILABLE, telling
   // each subscriber to resume elsewhere with its last sequence.
@@ -38,7 +39,9 @@ class EventStreamService final : public v1::EventStream::CallbackService {
 
   EventLog* const log_;
   FanoutDispatcher* const dispatcher_;
+  ServiceMetrics* const metrics_;
   std::atomic<bool> shutting_down_{false};
+  std::atomic<uint64_t> streams_started_{0};  // numbers streams in metrics
 };
 
 }  // namespace switchboard::server

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "server/subscribe_reactor.h"
 
 namespace switchboard::server {
 namespace {
@@ -16,7 +17,24 @@ constexpr absl::Duration kStreamDrain = absl::Seconds(1);
 
 }  // namespace
 
-GrpcServer::GrpcServer(EventLog* log) : log_(log), dispatcher_(log), service_(log, &dispatcher_) {}
+GrpcServer::GrpcServer(EventLog* log, ServiceMetrics* metrics)
+    : log_(log), dispatcher_(log), service_(log, &dispatcher_, metrics) {
+  metrics->registry.AddCollector(
+      "switchboard_subscribers", "Subscribe streams open now.", "gauge",
+      [this](std::vector<metrics::Sample>* out) {
+        out->push_back({{}, static_cast<double>(dispatcher_.listener_count())});
+      });
+  metrics->registry.AddCollector(
+      "switchboard_subscriber_lag_events",
+      "Per open stream: events stored that the subscriber has not been sent yet.", "gauge",
+      [this](std::vector<metrics::Sample>* out) {
+        const uint64_t last = log_->LastSequence();
+        dispatcher_.ForEach([&](FanoutListener* listener) {
+          const auto* stream = static_cast<const SubscribeReactor*>(listener);
+          out->push_back({{{"stream", stream->peer()}}, static_cast<double>(stream->Lag(last))});
+        });
+      });
+}
 
 GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/service_metrics.h"
 #include "grpcpp/grpcpp.h"
 #include "server/event_stream_service.h"
 #include "server/fanout_dispatcher.h"
@@ -18,8 +19,9 @@ namespace switchboard::server {
 // fan-out dispatcher that feeds the streams.
 class GrpcServer {
  public:
-  // `log` must outlive the server.
-  explicit GrpcServer(EventLog* log);
+  // `log` and `metrics` must outlive the server. Adds the subscriber
+  // collectors (count, per-stream lag) to `metrics`.
+  GrpcServer(EventLog* log, ServiceMetrics* metrics);
   ~GrpcServer();
 
   // Binds `address` (host:port; port 0 picks a free one) and starts serving.

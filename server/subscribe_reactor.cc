@@ -12,16 +12,37 @@ namespace {
 constexpr size_t kQueueLimit = 64;
 // Events read from the log at a time when catching up.
 constexpr size_t kReadBatch = 128;
+
+// The `reason` label of switchboard_streams_ended_total.
+absl::string_view EndReason(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "fell_behind";
+    case grpc::StatusCode::CANCELLED: return "cancelled";
+    case grpc::StatusCode::UNAVAILABLE: return "shutdown";
+    case grpc::StatusCode::OUT_OF_RANGE: return "out_of_range";
+    default: return "error";
+  }
+}
+
 }  // namespace
 
 SubscribeReactor::SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher,
-                                   EventFilter filter, uint64_t cursor, bool start_requested)
+                                   EventFilter filter, uint64_t cursor, bool start_requested,
+                                   std::string peer, metrics::Family<metrics::Counter>* ended)
     : log_(log),
       dispatcher_(dispatcher),
       filter_(std::move(filter)),
       start_requested_(start_requested),
       start_cursor_(cursor),
+      peer_(std::move(peer)),
+      ended_(ended),
       cursor_(cursor) {}
+
+uint64_t SubscribeReactor::Lag(uint64_t last_sequence) const {
+  absl::MutexLock lock(&mu_);
+  const uint64_t unexamined = last_sequence > cursor_ ? last_sequence - cursor_ : 0;
+  return unexamined + queue_.size() + (in_flight_ != nullptr ? 1 : 0);
+}
 
 void SubscribeReactor::Start() {
   dispatcher_->Register(this);
@@ -110,6 +131,7 @@ void SubscribeReactor::Pump() {
       }
     }
     if (finish) {
+      ended_->WithLabels({EndReason(finish_status.error_code())}).Increment();
       Finish(finish_status);
       return;
     }

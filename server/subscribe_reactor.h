@@ -3,10 +3,12 @@
 
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "common/metrics.h"
 #include "grpcpp/grpcpp.h"
 #include "server/event_filter.h"
 #include "server/fanout_dispatcher.h"
@@ -32,8 +34,11 @@ class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public Fano
  public:
   // Starts streaming after sequence `cursor`. `start_requested` tells whether
   // the client asked for that position (errors then say OUT_OF_RANGE).
+  // `ended` (by reason) counts the stream's end; it and the others must
+  // outlive the reactor. `peer` names the subscriber in metrics.
   SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher, EventFilter filter,
-                   uint64_t cursor, bool start_requested);
+                   uint64_t cursor, bool start_requested, std::string peer,
+                   metrics::Family<metrics::Counter>* ended);
 
   // Begins delivery; call once, after construction.
   void Start();
@@ -41,6 +46,12 @@ class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public Fano
   // Ends the stream with `status` (e.g. UNAVAILABLE at shutdown). Safe from
   // any thread, any number of times; the first status wins.
   void End(const grpc::Status& status);
+
+  // How many events up to `last_sequence` this subscriber has not been sent
+  // yet (queued, in flight, or not yet examined; filtered-out ones count
+  // until examined).
+  uint64_t Lag(uint64_t last_sequence) const;
+  const std::string& peer() const { return peer_; }
 
   // FanoutListener
   void OnAppended(const std::vector<EventPtr>& batch) override;
@@ -69,8 +80,10 @@ class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public Fano
   const EventFilter filter_;
   const bool start_requested_;
   const uint64_t start_cursor_;
+  const std::string peer_;
+  metrics::Family<metrics::Counter>* const ended_;
 
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   uint64_t cursor_ ABSL_GUARDED_BY(mu_);
   uint64_t last_written_ ABSL_GUARDED_BY(mu_) = 0;  // last sequence the client got
   std::deque<EventPtr> queue_ ABSL_GUARDED_BY(mu_);

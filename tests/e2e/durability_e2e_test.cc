@@ -329,5 +329,51 @@ TEST_F(DurabilityE2eTest, RetentionDeletesOldEventsAndOutOfRangeNamesTheOldest) 
   EXPECT_EQ(rest[0].id(), "fresh");
 }
 
+TEST_F(DurabilityE2eTest, MetricsCountWebhooksDuplicatesSubscribersAndTheStore) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  PostOk(CallCompleted("m1", 1));
+  PostOk(CallCompleted("m2", 2));
+  EXPECT_TRUE(PostOk(CallCompleted("m1", 1)).duplicate);
+  EXPECT_EQ(Post(R"({"event":"call.completed","data":{"duration":"x"}})").status, 400);
+
+  // One subscriber, open while we scrape.
+  std::thread subscriber([&] {
+    ReadEvents(server_->grpc_address(), 0, 3, absl::Seconds(10));
+  });
+  HttpResponse scrape;
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  do {
+    scrape = HttpGet(server_->http_port(), "/metrics");
+    if (absl::StrContains(scrape.body, "\nswitchboard_subscribers 1\n")) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  } while (absl::Now() < deadline);
+  PostOk(CallCompleted("m3", 3));  // lets the subscriber finish
+  subscriber.join();
+
+  ASSERT_EQ(scrape.status, 200) << Describe(scrape);
+  EXPECT_THAT(scrape.content_type, HasSubstr("text/plain; version=0.0.4"));
+  const std::string& text = scrape.body;
+  EXPECT_THAT(text, HasSubstr("\nswitchboard_webhooks_total{type=\"call.completed\",status=\"200\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("\nswitchboard_webhooks_total{type=\"invalid\",status=\"400\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("\nswitchboard_webhook_duplicates_total 1\n"));
+  EXPECT_THAT(text, HasSubstr("\nswitchboard_subscribers 1\n"));
+  EXPECT_THAT(text, HasSubstr("\nswitchboard_subscriber_lag_events{stream=\""));
+  EXPECT_THAT(text, HasSubstr("\nswitchboard_store_newest_sequence 2\n"));
+  EXPECT_THAT(text, HasSubstr("\nswitchboard_store_events 2\n"));
+  EXPECT_THAT(text, HasSubstr("\nswitchboard_store_writable 1\n"));
+  EXPECT_THAT(text, HasSubstr("\nswitchboard_store_append_duration_seconds_count 3\n"));
+  EXPECT_THAT(text, HasSubstr("switchboard_webhook_duration_seconds_bucket{le=\"+Inf\"} 4\n"));
+
+  // The subscriber cancelled after its 3 events; the server notices shortly.
+  const std::string ended = "\nswitchboard_streams_ended_total{reason=\"cancelled\"} 1\n";
+  std::string after;
+  const absl::Time end_deadline = absl::Now() + absl::Seconds(10);
+  do {
+    after = HttpGet(server_->http_port(), "/metrics").body;
+  } while (!absl::StrContains(after, ended) && absl::Now() < end_deadline &&
+           (absl::SleepFor(absl::Milliseconds(20)), true));
+  EXPECT_THAT(after, HasSubstr("\nswitchboard_streams_ended_total{reason=\"cancelled\"} 1\n"));
+}
+
 }  // namespace
 }  // namespace switchboard::e2e
