@@ -4,7 +4,13 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev
-  libboost-dev libsimdjson-dev librocksdb-dev libssl-dev libgtest-dev libgmock-dev curl)
+  libboost-dev libsimdjson-dev librocksdb-dev libssl-dev libgtest-dev libgmock-dev curl
+  python3-grpcio python3-protobuf
+  golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
+  golang-github-golang-protobuf-1-5-dev)
+# Node.js: any install with npm will do (e.g. NodeSource's nodejs bundles npm).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,3 +26,14 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
+
+# npm packages from the committed lockfiles: the buf CLI (tools/) and the Node
+# client's dependencies (clients/node; `npm ci` also generates its types).
+# Skipped, without network, when node_modules is as new as the lockfile.
+root=$(cd "$(dirname "$0")/.." && pwd)
+for dir in "$root/tools" "$root/clients/node"; do
+  if [[ ! -f $dir/node_modules/.package-lock.json || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    echo "==> npm ci in ${dir#$root/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

@@ -1,0 +1,1 @@
+"""Stubs generated from proto/switchboard/v1 by clients/python/generate.sh. Do not edit."""

@@ -1,0 +1,59 @@
+'use strict';
+// Runs the real switchboard binary on loopback for client end-to-end tests.
+
+const { execFile, spawn } = require('node:child_process');
+const { promisify } = require('node:util');
+
+const execFileAsync = promisify(execFile);
+
+class SwitchboardServer {
+  /** Starts `binary --store=memory` on 127.0.0.1 (HTTP port 0; gRPC `grpcPort`, 0 = any). */
+  static async start(binary, grpcPort = 0, timeoutMs = 10000) {
+    const server = new SwitchboardServer();
+    server.proc = spawn(binary, ['--http_addr=127.0.0.1:0', `--grpc_addr=127.0.0.1:${grpcPort}`,
+      '--store=memory'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    server.log = '';
+    server.exited = new Promise((resolve) => server.proc.on('exit', (code, signal) => resolve(code ?? signal)));
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`switchboard not ready: ${server.log}`)), timeoutMs);
+      server.proc.stderr.setEncoding('utf8').on('data', (chunk) => {
+        server.log += chunk;
+        if (/ ready\n/.test(server.log)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      server.exited.then((status) => reject(new Error(`switchboard exited (${status}): ${server.log}`)));
+    }).catch(async (error) => {
+      await server.stop();
+      throw error;
+    });
+    server.grpcAddr = /grpc server listening on (\S+)/.exec(server.log)[1];
+    server.httpAddr = /http gateway listening on (\S+)/.exec(server.log)[1];
+    server.grpcPort = Number(server.grpcAddr.split(':').pop());
+    return server;
+  }
+
+  /** POSTs a webhook document as JSON with curl; resolves to its sequence (a number). */
+  async post(webhook) {
+    const child = execFileAsync('curl', ['-sS', '--fail-with-body', '--max-time', '10',
+      '-X', 'POST', '-H', 'Content-Type: application/json', '--data-binary', '@-',
+      `http://${this.httpAddr}/webhooks/justcall`], { timeout: 15000 });
+    child.child.stdin.end(JSON.stringify(webhook));
+    const { stdout } = await child;
+    return JSON.parse(stdout).sequence;
+  }
+
+  /** SIGTERM, SIGKILL after 5 s; resolves to the exit code. */
+  async stop() {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
+      this.proc.kill('SIGTERM');
+      const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return this.exited;
+  }
+}
+
+module.exports = { SwitchboardServer };
