@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Switchboard builds with. Idempotent: does
-# nothing (and needs no network) when everything is already installed.
+# Installs what Switchboard builds with (Debian 12 packages); with --tests, also
+# what the tests need (the Python, Node and Go client toolchains, the buf CLI).
+# Idempotent: does nothing (and needs no network) when everything is there.
 set -euo pipefail
+tests=false
+[[ ${1:-} == --tests ]] && tests=true
 packages=(build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev
-  libboost-dev libsimdjson-dev librocksdb-dev libssl-dev libgtest-dev libgmock-dev curl
-  python3-grpcio python3-protobuf
-  golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
-  golang-github-golang-protobuf-1-5-dev)
-# Node.js: any install with npm will do (e.g. NodeSource's nodejs bundles npm).
-command -v node >/dev/null || packages+=(nodejs)
-command -v npm >/dev/null || packages+=(npm)
+  libboost-dev libsimdjson-dev librocksdb-dev libssl-dev libgtest-dev libgmock-dev curl)
+if $tests; then
+  packages+=(python3-grpcio python3-protobuf
+    golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
+    golang-github-golang-protobuf-1-5-dev)
+  # Node.js: any install with npm will do (e.g. NodeSource's nodejs bundles npm).
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -30,6 +35,7 @@ fi
 # npm packages from the committed lockfiles: the buf CLI (tools/) and the Node
 # client's dependencies (clients/node; `npm ci` also generates its types).
 # Skipped, without network, when node_modules is as new as the lockfile.
+$tests || exit 0
 root=$(cd "$(dirname "$0")/.." && pwd)
 for dir in "$root/tools" "$root/clients/node"; do
   if [[ ! -f $dir/node_modules/.package-lock.json || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then

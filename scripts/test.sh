@@ -2,7 +2,7 @@
 # One command to run every test: installs what is missing, builds, runs ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install_deps.sh
+scripts/install_deps.sh --tests
 scripts/build.sh
 echo "==> running tests"
 ctest --test-dir build --output-on-failure -j2
