@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -21,7 +24,9 @@
 #include "common/service_metrics.h"
 #include "gateway/http_handler.h"
 #include "gateway/http_server.h"
+#include "gateway/webhook_verifier.h"
 #include "server/grpc_server.h"
+#include "server/subscriber_auth.h"
 #include "store/memory_event_log.h"
 #include "store/rocksdb_event_log.h"
 
@@ -71,6 +76,37 @@ ABSL_FLAG(absl::Duration, http_read_timeout, absl::Seconds(15),
           "Time a client has to send a whole request once it started (stops slow senders), "
           "and to read the reply.");
 ABSL_FLAG(int32_t, http_threads, 1, "Threads serving HTTP connections.");
+ABSL_FLAG(std::string, justcall_secret_file, "",
+          "File holding the JustCall API secret (a second line: the next secret, during "
+          "rotation). Enables JustCall signature checks (401 without a valid signature). "
+          "Without it, $SWITCHBOARD_JUSTCALL_SECRET is used when set.");
+ABSL_FLAG(std::string, justcall_webhook_url, "",
+          "The webhook URL configured in JustCall for this endpoint (the signature covers it).");
+ABSL_FLAG(std::string, hmac_secret_file, "",
+          "File holding the secret (two lines during rotation) of a body HMAC-SHA256 signature. "
+          "Enables body signature checks. Without it, $SWITCHBOARD_HMAC_SECRET is used when set.");
+ABSL_FLAG(std::string, hmac_header, "x-signature-sha256",
+          "Header carrying the body HMAC-SHA256, hex or base64 (an optional \"sha256=\" prefix "
+          "is allowed).");
+ABSL_FLAG(std::string, hmac_timestamp_header, "",
+          "Header carrying the Unix time the sender signed at; when set, the signature covers "
+          "\"TIMESTAMP.BODY\" and stale timestamps are refused.");
+ABSL_FLAG(std::string, grpc_token_file, "",
+          "Subscriber tokens (hashed) and what each may read: lines `sha256:<hex> NAME "
+          "PATTERN[,PATTERN...]`. When set, Subscribe needs `authorization: Bearer TOKEN`; "
+          "health and reflection stay open. Hash a token with `printf %s TOKEN | sha256sum`.");
+ABSL_FLAG(uint64_t, max_subscribers, 10000, "Open Subscribe streams at most, in total.");
+ABSL_FLAG(uint64_t, max_subscribers_per_token, 1000,
+          "Open Subscribe streams at most per token (with --grpc_token_file).");
+ABSL_FLAG(uint64_t, max_patterns, 64, "event_types patterns at most per Subscribe request.");
+ABSL_FLAG(std::string, grpc_tls_cert, "",
+          "PEM certificate chain: serve gRPC over TLS only (with --grpc_tls_key).");
+ABSL_FLAG(std::string, grpc_tls_key, "", "PEM private key of --grpc_tls_cert.");
+ABSL_FLAG(std::string, grpc_tls_client_ca, "",
+          "PEM CA certificates: require subscribers to present a client certificate it signed "
+          "(mTLS).");
+ABSL_FLAG(absl::Duration, signature_max_skew, absl::Minutes(5),
+          "Signed webhooks whose timestamp is further than this from our clock are refused.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long requests in flight may take to finish; the process "
           "exits at most about a second later, whatever is still running.");
@@ -137,6 +173,23 @@ void AddStoreCollectors(EventLog* log, metrics::Registry* registry) {
                          });
 }
 
+absl::StatusOr<gateway::WebhookVerifier> MakeVerifier() {
+  gateway::WebhookVerifier::Options options;
+  absl::StatusOr<std::vector<std::string>> justcall = gateway::LoadSecrets(
+      absl::GetFlag(FLAGS_justcall_secret_file), "SWITCHBOARD_JUSTCALL_SECRET");
+  if (!justcall.ok()) return justcall.status();
+  absl::StatusOr<std::vector<std::string>> hmac =
+      gateway::LoadSecrets(absl::GetFlag(FLAGS_hmac_secret_file), "SWITCHBOARD_HMAC_SECRET");
+  if (!hmac.ok()) return hmac.status();
+  options.justcall_secrets = *std::move(justcall);
+  options.justcall_webhook_url = absl::GetFlag(FLAGS_justcall_webhook_url);
+  options.hmac_secrets = *std::move(hmac);
+  options.hmac_header = absl::GetFlag(FLAGS_hmac_header);
+  options.hmac_timestamp_header = absl::GetFlag(FLAGS_hmac_timestamp_header);
+  options.max_skew = absl::GetFlag(FLAGS_signature_max_skew);
+  return gateway::WebhookVerifier::Create(std::move(options));
+}
+
 int Run() {
   if (const int depth = absl::GetFlag(FLAGS_max_json_depth);
       depth < 2 || depth > gateway::WebhookTranslator::kMaxDepthLimit) {
@@ -163,14 +216,48 @@ int Run() {
 
   ServiceMetrics metrics;
   AddStoreCollectors(&log, &metrics.registry);
-  server::GrpcServer grpc_server(&log, &metrics);
+  std::optional<server::SubscriberAuth> auth;
+  if (const std::string path = absl::GetFlag(FLAGS_grpc_token_file); !path.empty()) {
+    absl::StatusOr<server::SubscriberAuth> loaded = server::SubscriberAuth::FromFile(path);
+    if (!loaded.ok()) {
+      LogError("%s", loaded.status().message());
+      return 2;
+    }
+    auth = *std::move(loaded);
+    LogInfo("subscribers need a token: %d tokens in %s", auth->size(), path);
+  } else {
+    LogWarning("subscribers are NOT authenticated: anyone who can reach the gRPC port can read "
+               "every event (configure --grpc_token_file)");
+  }
+  server::GrpcServer::Options grpc_options;
+  grpc_options.stream.auth = auth ? &*auth : nullptr;
+  grpc_options.stream.max_subscribers = absl::GetFlag(FLAGS_max_subscribers);
+  grpc_options.stream.max_subscribers_per_token = absl::GetFlag(FLAGS_max_subscribers_per_token);
+  grpc_options.stream.max_patterns = absl::GetFlag(FLAGS_max_patterns);
+  grpc_options.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert);
+  grpc_options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key);
+  grpc_options.tls_client_ca_file = absl::GetFlag(FLAGS_grpc_tls_client_ca);
+  server::GrpcServer grpc_server(&log, &metrics, std::move(grpc_options));
   if (absl::Status status = grpc_server.Start(absl::GetFlag(FLAGS_grpc_addr)); !status.ok()) {
     LogError("%s", status.message());
     return 1;
   }
-  LogInfo("grpc server listening on %s", grpc_server.bound_address());
+  LogInfo("grpc server listening on %s%s", grpc_server.bound_address(),
+          absl::GetFlag(FLAGS_grpc_tls_cert).empty()
+              ? " (plaintext)"
+              : absl::GetFlag(FLAGS_grpc_tls_client_ca).empty() ? " (TLS)" : " (mTLS)");
 
-  gateway::HttpHandler handler(&log, &metrics, {absl::GetFlag(FLAGS_max_json_depth)});
+  absl::StatusOr<gateway::WebhookVerifier> verifier = MakeVerifier();
+  if (!verifier.ok()) {
+    LogError("%s", verifier.status().message());
+    grpc_server.Shutdown(absl::ZeroDuration());
+    return 2;
+  }
+  if (!verifier->enabled()) {
+    LogWarning("webhook signatures are NOT verified: anyone who can reach the HTTP port can inject "
+               "events (configure --justcall_secret_file or --hmac_secret_file)");
+  }
+  gateway::HttpHandler handler(&log, &metrics, &*verifier, {absl::GetFlag(FLAGS_max_json_depth)});
   gateway::HttpServer::Options http_options;
   http_options.address = absl::GetFlag(FLAGS_http_addr);
   http_options.io_threads = absl::GetFlag(FLAGS_http_threads);

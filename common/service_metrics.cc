@@ -16,6 +16,10 @@ ServiceMetrics::ServiceMetrics()
                                        "Time for the event store to take one event (durably).",
                                        {}, metrics::ExponentialBuckets(10e-6, 2, 18))
                          .WithLabels({})),
+      auth_failures(registry.AddCounter("switchboard_webhook_auth_failures_total",
+                                        "Webhooks refused (401) for a missing or wrong "
+                                        "signature, by scheme.",
+                                        {"scheme"})),
       duplicates(registry
                      .AddCounter("switchboard_webhook_duplicates_total",
                                  "Webhooks answered as duplicates of an event already stored.")

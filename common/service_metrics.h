@@ -20,6 +20,9 @@ struct ServiceMetrics {
   metrics::Histogram& webhook_seconds;
   // From Append() to the store's answer (includes the group-commit fsync).
   metrics::Histogram& append_seconds;
+  // Webhooks refused for a missing or wrong signature, by scheme (justcall,
+  // hmac).
+  metrics::Family<metrics::Counter>& auth_failures;
   // Webhooks answered as duplicates of a stored event.
   metrics::Counter& duplicates;
   // Subscribe streams ended, by reason: fell_behind, cancelled, shutdown,

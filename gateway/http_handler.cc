@@ -81,14 +81,15 @@ HttpResponse ToHttpResponse(const absl::Status& status, unsigned version, bool k
     case absl::StatusCode::kInvalidArgument: code = http::status::bad_request; break;
     case absl::StatusCode::kUnavailable: code = http::status::service_unavailable; break;
     case absl::StatusCode::kResourceExhausted: code = http::status::too_many_requests; break;
+    case absl::StatusCode::kUnauthenticated: code = http::status::unauthorized; break;
     default: break;
   }
   return MakeErrorResponse(code, status.message(), FieldOf(status), version, keep_alive);
 }
 
-HttpHandler::HttpHandler(EventLog* log, ServiceMetrics* metrics,
+HttpHandler::HttpHandler(EventLog* log, ServiceMetrics* metrics, const WebhookVerifier* verifier,
                          WebhookTranslator::Options translator_options)
-    : log_(log), metrics_(metrics), translator_(translator_options) {}
+    : log_(log), metrics_(metrics), verifier_(verifier), translator_(translator_options) {}
 
 void HttpHandler::Handle(HttpRequest request, Respond respond) {
   const unsigned version = request.version();
@@ -167,8 +168,23 @@ void HttpHandler::HandleWebhook(HttpRequest request, Respond respond) {
                                                "not accepting webhooks: shutting down; retry",
                                                "", version, keep_alive));
   }
+  WebhookVerifier::Request signed_request{request.body(), "", [&request](absl::string_view name) {
+    const auto value = request[boost::beast::string_view(name.data(), name.size())];
+    return absl::string_view(value.data(), value.size());
+  }};
+  auto unauthenticated = [&](absl::string_view scheme, const absl::Status& status) {
+    metrics_->auth_failures.WithLabels({scheme}).Increment();
+    return answer("invalid", ToHttpResponse(status, version, keep_alive));
+  };
+  if (absl::Status verified = verifier_->VerifyBody(signed_request, start); !verified.ok()) {
+    return unauthenticated("hmac", verified);
+  }
   absl::StatusOr<v1::Event> event = translator_.Translate(request.body(), start);
   if (!event.ok()) return answer("invalid", ToHttpResponse(event.status(), version, keep_alive));
+  signed_request.event_type = event->type();
+  if (absl::Status verified = verifier_->VerifyJustCall(signed_request, start); !verified.ok()) {
+    return unauthenticated("justcall", verified);
+  }
 
   // Label by known type only: the type string comes from the sender.
   const absl::string_view type =

@@ -10,6 +10,7 @@
 #include "boost/beast/http.hpp"
 #include "common/service_metrics.h"
 #include "gateway/webhook_translator.h"
+#include "gateway/webhook_verifier.h"
 #include "store/event_log.h"
 
 namespace switchboard::gateway {
@@ -32,8 +33,10 @@ class HttpHandler {
  public:
   using Respond = absl::AnyInvocable<void(HttpResponse) &&>;
 
-  // `log` and `metrics` must outlive the handler.
-  HttpHandler(EventLog* log, ServiceMetrics* metrics, WebhookTranslator::Options translator_options);
+  // `log`, `metrics` and `verifier` must outlive the handler. Webhooks that
+  // fail `verifier` get 401 and are not stored.
+  HttpHandler(EventLog* log, ServiceMetrics* metrics, const WebhookVerifier* verifier,
+              WebhookTranslator::Options translator_options);
 
   // Calls `respond` exactly once: inline for errors and for logs that store
   // synchronously, or later on a log thread once the event is stored.
@@ -47,6 +50,7 @@ class HttpHandler {
 
   EventLog* const log_;
   ServiceMetrics* const metrics_;
+  const WebhookVerifier* const verifier_;
   const WebhookTranslator translator_;
   std::atomic<bool> ready_{true};
 };

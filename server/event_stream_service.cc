@@ -31,8 +31,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 }  // namespace
 
 EventStreamService::EventStreamService(EventLog* log, FanoutDispatcher* dispatcher,
-                                       ServiceMetrics* metrics)
-    : log_(log), dispatcher_(dispatcher), metrics_(metrics) {}
+                                       ServiceMetrics* metrics, Options options)
+    : log_(log),
+      dispatcher_(dispatcher),
+      metrics_(metrics),
+      options_(options),
+      slots_(options.max_subscribers, options.max_subscribers_per_token) {}
 
 void EventStreamService::Shutdown() {
   shutting_down_ = true;
@@ -90,15 +94,41 @@ grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
     return new RejectedReactor(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                             "server shutting down; connect to another instance"));
   }
-  absl::StatusOr<EventFilter> filter = EventFilter::Parse(request->event_types());
+  if (request->event_types_size() > static_cast<int>(options_.max_patterns)) {
+    return new RejectedReactor(grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrFormat("%d event_types patterns; at most %d per subscription (use prefixes "
+                        "such as \"call.*\")",
+                        request->event_types_size(), options_.max_patterns)));
+  }
+  std::string holder;  // who subscribes, for the per-token limit
+  google::protobuf::RepeatedPtrField<std::string> patterns = request->event_types();
+  if (options_.auth != nullptr) {
+    absl::string_view authorization;
+    const auto& metadata = context->client_metadata();
+    if (auto it = metadata.find("authorization"); it != metadata.end()) {
+      authorization = absl::string_view(it->second.data(), it->second.size());
+    }
+    absl::StatusOr<const Grant*> grant = options_.auth->Authenticate(authorization);
+    if (!grant.ok()) return new RejectedReactor(ToGrpcStatus(grant.status()));
+    absl::StatusOr<google::protobuf::RepeatedPtrField<std::string>> allowed =
+        SubscriberAuth::Authorize(**grant, patterns);
+    if (!allowed.ok()) return new RejectedReactor(ToGrpcStatus(allowed.status()));
+    patterns = *std::move(allowed);
+    holder = (*grant)->name;
+  }
+  absl::StatusOr<EventFilter> filter = EventFilter::Parse(patterns);
   if (!filter.ok()) return new RejectedReactor(ToGrpcStatus(filter.status()));
 
   absl::StatusOr<StartPosition> start = StartOf(*request);
   if (!start.ok()) return new RejectedReactor(ToGrpcStatus(start.status()));
+  absl::StatusOr<std::unique_ptr<SubscriberSlots::Slot>> slot = slots_.Acquire(holder);
+  if (!slot.ok()) return new RejectedReactor(ToGrpcStatus(slot.status()));
+  std::string name = absl::StrCat(holder.empty() ? "" : holder + "@", context->peer(), "/",
+                                  ++streams_started_);
   auto* reactor = new SubscribeReactor(log_, dispatcher_, *std::move(filter), start->cursor,
-                                       start->explicit_sequence,
-                                       absl::StrCat(context->peer(), "/", ++streams_started_),
-                                       &metrics_->streams_ended);
+                                       start->explicit_sequence, std::move(name),
+                                       &metrics_->streams_ended, *std::move(slot));
   reactor->Start();
   return reactor;
 }

@@ -1,12 +1,16 @@
 #include "server/grpc_server.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "common/status_macros.h"
 #include "server/subscribe_reactor.h"
 
 namespace switchboard::server {
@@ -15,10 +19,25 @@ namespace {
 // How long ended streams may take to flush their last write at shutdown.
 constexpr absl::Duration kStreamDrain = absl::Seconds(1);
 
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag) {
+  if (path.empty()) return absl::InvalidArgumentError(absl::StrCat(flag, " is required for TLS"));
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().find("-----BEGIN") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, "=", path, ": cannot read a PEM file there"));
+  }
+  return text.str();
+}
+
 }  // namespace
 
-GrpcServer::GrpcServer(EventLog* log, ServiceMetrics* metrics)
-    : log_(log), dispatcher_(log), service_(log, &dispatcher_, metrics) {
+GrpcServer::GrpcServer(EventLog* log, ServiceMetrics* metrics, Options options)
+    : log_(log),
+      options_(std::move(options)),
+      dispatcher_(log),
+      service_(log, &dispatcher_, metrics, options_.stream) {
   metrics->registry.AddCollector(
       "switchboard_subscribers", "Subscribe streams open now.", "gauge",
       [this](std::vector<metrics::Sample>* out) {
@@ -42,9 +61,11 @@ absl::Status GrpcServer::Start(const std::string& address) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials();
+  if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(address, *credentials, &port);
   builder.RegisterService(&service_);
   // Notice dead subscribers (half-open TCP) within a minute.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
@@ -66,6 +87,27 @@ absl::Status GrpcServer::Start(const std::string& address) {
   health->SetServingStatus("", true);
   health->SetServingStatus(v1::EventStream::service_full_name(), true);
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcServer::Credentials() const {
+  if (options_.tls_cert_file.empty() && options_.tls_key_file.empty()) {
+    if (!options_.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError("--grpc_tls_client_ca needs --grpc_tls_cert and --grpc_tls_key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl(
+      options_.tls_client_ca_file.empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(options_.tls_cert_file, "--grpc_tls_cert"));
+  ASSIGN_OR_RETURN(pair.private_key, ReadPem(options_.tls_key_file, "--grpc_tls_key"));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!options_.tls_client_ca_file.empty()) {
+    ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(options_.tls_client_ca_file, "--grpc_tls_client_ca"));
+  }
+  return grpc::SslServerCredentials(ssl);
 }
 
 void GrpcServer::Shutdown(absl::Duration grace) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/service_metrics.h"
 #include "grpcpp/grpcpp.h"
@@ -19,9 +20,18 @@ namespace switchboard::server {
 // fan-out dispatcher that feeds the streams.
 class GrpcServer {
  public:
+  struct Options {
+    EventStreamService::Options stream;
+    // TLS: both set to serve TLS only. With a client CA, subscribers must
+    // present a certificate it signed (mTLS).
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    std::string tls_client_ca_file;
+  };
+
   // `log` and `metrics` must outlive the server. Adds the subscriber
   // collectors (count, per-stream lag) to `metrics`.
-  GrpcServer(EventLog* log, ServiceMetrics* metrics);
+  GrpcServer(EventLog* log, ServiceMetrics* metrics, Options options);
   ~GrpcServer();
 
   // Binds `address` (host:port; port 0 picks a free one) and starts serving.
@@ -36,7 +46,10 @@ class GrpcServer {
   void Shutdown(absl::Duration grace);
 
  private:
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials() const;
+
   EventLog* const log_;
+  const Options options_;
   FanoutDispatcher dispatcher_;
   EventStreamService service_;
   std::unique_ptr<grpc::Server> server_;

@@ -28,7 +28,8 @@ absl::string_view EndReason(grpc::StatusCode code) {
 
 SubscribeReactor::SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher,
                                    EventFilter filter, uint64_t cursor, bool start_requested,
-                                   std::string peer, metrics::Family<metrics::Counter>* ended)
+                                   std::string peer, metrics::Family<metrics::Counter>* ended,
+                                   std::unique_ptr<SubscriberSlots::Slot> slot)
     : log_(log),
       dispatcher_(dispatcher),
       filter_(std::move(filter)),
@@ -36,6 +37,7 @@ SubscribeReactor::SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher,
       start_cursor_(cursor),
       peer_(std::move(peer)),
       ended_(ended),
+      slot_(std::move(slot)),
       cursor_(cursor) {}
 
 uint64_t SubscribeReactor::Lag(uint64_t last_sequence) const {

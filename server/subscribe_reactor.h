@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "grpcpp/grpcpp.h"
 #include "server/event_filter.h"
 #include "server/fanout_dispatcher.h"
+#include "server/subscriber_slots.h"
 #include "store/event_log.h"
 #include "switchboard/v1/event.pb.h"
 
@@ -38,7 +40,8 @@ class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public Fano
   // outlive the reactor. `peer` names the subscriber in metrics.
   SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher, EventFilter filter,
                    uint64_t cursor, bool start_requested, std::string peer,
-                   metrics::Family<metrics::Counter>* ended);
+                   metrics::Family<metrics::Counter>* ended,
+                   std::unique_ptr<SubscriberSlots::Slot> slot);
 
   // Begins delivery; call once, after construction.
   void Start();
@@ -82,6 +85,7 @@ class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public Fano
   const uint64_t start_cursor_;
   const std::string peer_;
   metrics::Family<metrics::Counter>* const ended_;
+  const std::unique_ptr<SubscriberSlots::Slot> slot_;  // freed with the reactor
 
   mutable absl::Mutex mu_;
   uint64_t cursor_ ABSL_GUARDED_BY(mu_);

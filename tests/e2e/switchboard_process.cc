@@ -304,7 +304,8 @@ std::string HttpConnection::Connect(int port) {
 }
 
 HttpResponse HttpConnection::Request(http::verb method, absl::string_view target,
-                                     absl::string_view body, absl::string_view content_type) {
+                                     absl::string_view body, absl::string_view content_type,
+                                     const Headers& headers) {
   HttpResponse response;
   if (!open_) {
     response.error = "connection is not open (the server closed it, or Connect failed)";
@@ -318,6 +319,7 @@ HttpResponse HttpConnection::Request(http::verb method, absl::string_view target
     request.set(http::field::content_type,
                 beast::string_view(content_type.data(), content_type.size()));
   }
+  for (const auto& [name, value] : headers) request.set(name, value);
   request.body().assign(body.data(), body.size());
   request.keep_alive(true);
   if (method != http::verb::get || !body.empty()) request.prepare_payload();

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -116,8 +117,10 @@ class HttpConnection {
   // Connects; returns an error message, or "" on success.
   std::string Connect(int port);
 
+  using Headers = std::vector<std::pair<std::string, std::string>>;
   HttpResponse Request(boost::beast::http::verb method, absl::string_view target,
-                       absl::string_view body = "", absl::string_view content_type = "");
+                       absl::string_view body = "", absl::string_view content_type = "",
+                       const Headers& headers = {});
   HttpResponse Post(absl::string_view target, absl::string_view body,
                     absl::string_view content_type = "application/json") {
     return Request(boost::beast::http::verb::post, target, body, content_type);
