@@ -99,6 +99,10 @@ ABSL_FLAG(uint64_t, max_subscribers, 10000, "Open Subscribe streams at most, in 
 ABSL_FLAG(uint64_t, max_subscribers_per_token, 1000,
           "Open Subscribe streams at most per token (with --grpc_token_file).");
 ABSL_FLAG(uint64_t, max_patterns, 64, "event_types patterns at most per Subscribe request.");
+ABSL_FLAG(std::string, http_tls_cert, "",
+          "PEM certificate chain: serve the webhook gateway over HTTPS only (with "
+          "--http_tls_key).");
+ABSL_FLAG(std::string, http_tls_key, "", "PEM private key of --http_tls_cert.");
 ABSL_FLAG(std::string, grpc_tls_cert, "",
           "PEM certificate chain: serve gRPC over TLS only (with --grpc_tls_key).");
 ABSL_FLAG(std::string, grpc_tls_key, "", "PEM private key of --grpc_tls_cert.");
@@ -266,13 +270,16 @@ int Run() {
   http_options.max_connections = absl::GetFlag(FLAGS_max_connections);
   http_options.idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
   http_options.read_timeout = absl::GetFlag(FLAGS_http_read_timeout);
+  http_options.tls_cert_file = absl::GetFlag(FLAGS_http_tls_cert);
+  http_options.tls_key_file = absl::GetFlag(FLAGS_http_tls_key);
   gateway::HttpServer http_server(http_options, &handler);
   if (absl::Status status = http_server.Start(); !status.ok()) {
     LogError("%s", status.message());
     grpc_server.Shutdown(absl::ZeroDuration());
     return 1;
   }
-  LogInfo("http gateway listening on %s (POST /webhooks/justcall)", http_server.bound_address());
+  LogInfo("http gateway listening on %s (POST /webhooks/justcall, %s)", http_server.bound_address(),
+          http_options.tls_cert_file.empty() ? "plaintext" : "HTTPS");
   if (absl::GetFlag(FLAGS_store) == "memory") {
     LogWarning("store is in memory: events are lost on restart");
   }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -12,6 +13,7 @@
 #include "boost/asio/strand.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
+#include "boost/beast/ssl.hpp"
 #include "common/logging.h"
 
 namespace switchboard::gateway {
@@ -49,44 +51,65 @@ std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec, si
 
 }  // namespace
 
-// One connection. Owned by shared_ptrs held by its pending operations; all of
-// its work runs on the connection's strand.
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+// One connection, plaintext (Stream = beast::tcp_stream) or TLS
+// (beast::ssl_stream<beast::tcp_stream>). Owned by shared_ptrs held by its
+// pending operations; all of its work runs on the connection's strand.
+template <class Stream>
+class HttpSession : public SessionBase, public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(tcp::socket socket, const HttpServer::Options& options, HttpHandler* handler,
-              std::shared_ptr<SessionRegistry> registry)
-      : stream_(std::move(socket)), options_(options), handler_(handler), registry_(std::move(registry)) {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <typename... StreamArgs>
+  HttpSession(const HttpServer::Options& options, HttpHandler* handler,
+              std::shared_ptr<SessionRegistry> registry, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...),
+        options_(options),
+        handler_(handler),
+        registry_(std::move(registry)) {
     absl::MutexLock lock(&registry_->mu);
     registry_->sessions.insert(this);
   }
 
-  ~HttpSession() {
+  ~HttpSession() override {
     absl::MutexLock lock(&registry_->mu);
     registry_->sessions.erase(this);
   }
 
-  // Closes the connection if it is waiting for a request (shutdown).
-  void CloseIfIdle() {
-    if (idle_) Close();
+  // SessionBase
+  void CloseIfIdleSoon() override {
+    net::post(stream_.get_executor(), [weak = this->weak_from_this()] {
+      if (auto self = weak.lock(); self != nullptr && self->idle_) self->Close();
+    });
   }
 
-  net::any_io_executor executor() { return stream_.get_executor(); }
-
   void Run() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&HttpSession::WaitForRequest, shared_from_this()));
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        // The handshake is part of the request: bounded by the read timeout.
+        beast::get_lowest_layer(self->stream_).expires_after(ToChrono(self->options_.read_timeout));
+        self->stream_.async_handshake(net::ssl::stream_base::server,
+                                      [self](beast::error_code ec) {
+                                        if (ec) return self->Close();
+                                        self->WaitForRequest();
+                                      });
+      } else {
+        self->WaitForRequest();
+      }
+    });
   }
 
  private:
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
   // Waits (idle timeout) for the first bytes of the next request.
   void WaitForRequest() {
     if (registry_->draining) return Close();
     if (buffer_.size() > 0) return ReadRequest();  // pipelined request already buffered
     idle_ = true;
-    stream_.expires_after(ToChrono(options_.idle_timeout));
+    tcp().expires_after(ToChrono(options_.idle_timeout));
     stream_.async_read_some(
         buffer_.prepare(4096),
-        [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+        [self = this->shared_from_this()](beast::error_code ec, size_t bytes) {
           self->idle_ = false;
           if (ec) return self->Close();
           self->buffer_.commit(bytes);
@@ -99,9 +122,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
-    stream_.expires_after(ToChrono(options_.read_timeout));
+    tcp().expires_after(ToChrono(options_.read_timeout));
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+                     beast::bind_front_handler(&HttpSession::OnRead, this->shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, size_t) {
@@ -110,8 +133,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       if (!response) return Close();
       return Write(std::move(*response));
     }
-    stream_.expires_never();  // the handler may wait for the store
-    handler_->Handle(parser_->release(), [self = shared_from_this()](HttpResponse response) {
+    tcp().expires_never();  // the handler may wait for the store
+    handler_->Handle(parser_->release(), [self = this->shared_from_this()](HttpResponse response) {
       // May run on a store thread: hop back onto the connection's strand.
       net::dispatch(self->stream_.get_executor(),
                     [self, response = std::move(response)]() mutable {
@@ -123,9 +146,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void Write(HttpResponse response) {
     if (registry_->draining) response.keep_alive(false);
     response_ = std::make_unique<HttpResponse>(std::move(response));
-    stream_.expires_after(ToChrono(options_.read_timeout));
+    tcp().expires_after(ToChrono(options_.read_timeout));
     http::async_write(stream_, *response_,
-                      beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this()));
+                      beast::bind_front_handler(&HttpSession::OnWrite, this->shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, size_t) {
@@ -135,13 +158,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     WaitForRequest();
   }
 
+  // Closes the TCP connection (for TLS without close_notify: the HTTP
+  // framing already tells where the response ends).
   void Close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp().close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<HttpResponse> response_;
@@ -151,12 +176,37 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool idle_ = false;  // waiting for the first byte of a request
 };
 
+absl::StatusOr<std::unique_ptr<net::ssl::context>> MakeTlsContext(
+    const HttpServer::Options& options) {
+  auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1);
+  beast::error_code ec;
+  context->use_certificate_chain_file(options.tls_cert_file, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(absl::StrCat("--http_tls_cert=", options.tls_cert_file,
+                                                   ": ", ec.message()));
+  }
+  context->use_private_key_file(options.tls_key_file, net::ssl::context::pem, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(absl::StrCat("--http_tls_key=", options.tls_key_file,
+                                                   ": ", ec.message()));
+  }
+  return context;
+}
+
 HttpServer::HttpServer(Options options, HttpHandler* handler)
     : options_(std::move(options)), handler_(handler), acceptor_(net::make_strand(ioc_)) {}
 
 HttpServer::~HttpServer() { Shutdown(absl::ZeroDuration()); }
 
 absl::Status HttpServer::Start() {
+  if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
+    absl::StatusOr<std::unique_ptr<net::ssl::context>> tls = MakeTlsContext(options_);
+    if (!tls.ok()) return tls.status();
+    tls_ = *std::move(tls);
+  }
   const size_t colon = options_.address.rfind(':');
   int port = -1;
   if (colon == std::string::npos ||
@@ -203,7 +253,15 @@ void HttpServer::Accept() {
         beast::error_code ignored;
         socket.close(ignored);
       } else {
-        std::make_shared<HttpSession>(std::move(socket), options_, handler_, registry_)->Run();
+        if (tls_ != nullptr) {
+          std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
+              options_, handler_, registry_, std::move(socket), *tls_)
+              ->Run();
+        } else {
+          std::make_shared<HttpSession<beast::tcp_stream>>(options_, handler_, registry_,
+                                                           std::move(socket))
+              ->Run();
+        }
       }
     }
     Accept();
@@ -227,13 +285,9 @@ void HttpServer::Shutdown(absl::Duration grace) {
   // answer with "Connection: close".
   {
     absl::MutexLock lock(&registry_->mu);
-    for (HttpSession* session : registry_->sessions) {
-      // A session being destroyed waits for this lock in its destructor, so
-      // its weak pointer is still safe to take here (and will not lock).
-      net::post(session->executor(), [weak = session->weak_from_this()] {
-        if (auto self = weak.lock()) self->CloseIfIdle();
-      });
-    }
+    // A session being destroyed waits for this lock in its destructor, so
+    // it is still safe to ask here (its weak pointer will not lock).
+    for (SessionBase* session : registry_->sessions) session->CloseIfIdleSoon();
   }
   const absl::Time deadline = absl::Now() + grace;
   while (connection_count() > 0 && absl::Now() < deadline) {

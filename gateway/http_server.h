@@ -14,17 +14,24 @@
 #include "absl/time/time.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/ssl/context.hpp"
 #include "gateway/http_handler.h"
 
 namespace switchboard::gateway {
 
-class HttpSession;
+// A connection, as the server sees it at shutdown.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Closes the connection, on its strand, if it is waiting for a request.
+  virtual void CloseIfIdleSoon() = 0;
+};
 
 // Live connections, shared by the server and its sessions (which may outlive
 // a Shutdown() that timed out). Thread-safe.
 struct SessionRegistry {
   absl::Mutex mu;
-  absl::flat_hash_set<HttpSession*> sessions ABSL_GUARDED_BY(mu);
+  absl::flat_hash_set<SessionBase*> sessions ABSL_GUARDED_BY(mu);
   std::atomic<bool> draining{false};
 };
 
@@ -44,6 +51,9 @@ class HttpServer {
     absl::Duration idle_timeout = absl::Seconds(60);
     // Time to receive a whole request once it started, and to send a reply.
     absl::Duration read_timeout = absl::Seconds(15);
+    // HTTPS: both set to serve TLS only (PEM files).
+    std::string tls_cert_file;
+    std::string tls_key_file;
   };
 
   // `handler` must outlive the server.
@@ -70,6 +80,7 @@ class HttpServer {
   HttpHandler* const handler_;
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;  // set when serving HTTPS
   std::vector<std::thread> threads_;
   std::string bound_address_;
   std::shared_ptr<SessionRegistry> registry_ = std::make_shared<SessionRegistry>();

@@ -374,6 +374,41 @@ TEST_F(TlsTest, MutualTlsRequiresAClientCertificate) {
   EXPECT_TRUE(events.empty());
 }
 
+// Runs `command` in a shell and returns its standard output.
+std::string Shell(const std::string& command) {
+  std::string output;
+  if (FILE* pipe = popen(command.c_str(), "r"); pipe != nullptr) {
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output.append(buffer, n);
+    pclose(pipe);
+  }
+  return output;
+}
+
+TEST_F(TlsTest, HttpsGatewayTakesWebhooksOverTlsOnly) {
+  ASSERT_NO_FATAL_FAILURE(StartServer({"--http_tls_cert=" + dir_ + "/server.pem",
+                                       "--http_tls_key=" + dir_ + "/server.key"}));
+  const std::string url =
+      absl::StrCat("https://127.0.0.1:", server_->http_port(), "/webhooks/justcall");
+  const std::string post = absl::StrCat(
+      "curl -s -m 10 -w ' HTTP%{http_code}' -H 'Content-Type: application/json' --cacert ", dir_,
+      "/ca.pem --data-binary '", CallCompleted("https-1"), "' ", url);
+  const std::string answer = Shell(post);
+  EXPECT_THAT(answer, HasSubstr(R"("id":"https-1","sequence":1)"));
+  EXPECT_THAT(answer, HasSubstr("HTTP200"));
+  // Keep-alive over TLS: two requests on one connection.
+  const std::string two = Shell(absl::StrCat(
+      "curl -s -m 10 --cacert ", dir_, "/ca.pem ", "https://127.0.0.1:", server_->http_port(),
+      "/healthz https://127.0.0.1:", server_->http_port(), "/readyz"));
+  EXPECT_THAT(two, HasSubstr("{\"status\":\"ok\"}\n{\"status\":\"ready\"}"));
+  // Plaintext to the HTTPS port gets no HTTP answer, and nothing is stored.
+  EXPECT_EQ(Post(CallCompleted("plain-1")).status, 0);
+  EXPECT_THAT(Shell(post), HasSubstr(R"("sequence":1,"duplicate":true)"));
+  // A client that does not trust the certificate refuses to talk.
+  EXPECT_THAT(Shell(absl::StrCat("curl -s -m 10 -o /dev/null -w '%{http_code}' ", url)), HasSubstr("000"));
+}
+
 TEST_F(TlsTest, UnreadableCertificateStopsStartUpWithTheFlagName) {
   SwitchboardProcess process;
   EXPECT_FALSE(process.Start({"--grpc_tls_cert=" + dir_ + "/missing.pem",
