@@ -329,6 +329,59 @@ TEST_F(DurabilityE2eTest, RetentionDeletesOldEventsAndOutOfRangeNamesTheOldest) 
   EXPECT_EQ(rest[0].id(), "fresh");
 }
 
+// Reads events with an explicit start option.
+std::vector<Event> ReadFrom(const std::string& address, const SubscribeRequest& request,
+                            size_t count, grpc::Status* status) {
+  auto stub = EventStream::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  auto reader = stub->Subscribe(&context, request);
+  std::vector<Event> events;
+  Event event;
+  while (events.size() < count && reader->Read(&event)) events.push_back(event);
+  if (events.size() >= count) context.TryCancel();
+  *status = reader->Finish();
+  return events;
+}
+
+TEST_F(DurabilityE2eTest, StartFromOldestOrFromAReceiptTimeAfterARestart) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  for (int i = 1; i <= 3; ++i) PostOk(CallCompleted(absl::StrCat("early", i), i));
+  absl::SleepFor(absl::Milliseconds(50));
+  const absl::Time boundary = absl::Now();
+  absl::SleepFor(absl::Milliseconds(50));
+  for (int i = 1; i <= 2; ++i) PostOk(CallCompleted(absl::StrCat("late", i), i));
+  ASSERT_TRUE(server_->Signal(SIGTERM));
+  ASSERT_TRUE(server_->WaitForExit(absl::Seconds(15)).has_value());
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+
+  grpc::Status status;
+  SubscribeRequest since;
+  since.mutable_received_since()->set_seconds(absl::ToUnixSeconds(boundary));
+  since.mutable_received_since()->set_nanos(static_cast<int32_t>(
+      (boundary - absl::FromUnixSeconds(absl::ToUnixSeconds(boundary))) / absl::Nanoseconds(1)));
+  std::vector<Event> late = ReadFrom(server_->grpc_address(), since, 2, &status);
+  ASSERT_EQ(late.size(), 2u) << status.error_message();
+  EXPECT_EQ(late[0].id(), "late1");
+  EXPECT_EQ(late[0].sequence(), 4u);
+
+  SubscribeRequest oldest;
+  oldest.set_from_oldest(true);
+  std::vector<Event> all = ReadFrom(server_->grpc_address(), oldest, 5, &status);
+  ASSERT_EQ(all.size(), 5u) << status.error_message();
+  EXPECT_EQ(all[0].id(), "early1");
+
+  SubscribeRequest bad;
+  bad.set_from_oldest(false);
+  ReadFrom(server_->grpc_address(), bad, 1, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  SubscribeRequest bad_time;
+  bad_time.mutable_received_since()->set_nanos(-1);
+  ReadFrom(server_->grpc_address(), bad_time, 1, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("received_since"));
+}
+
 TEST_F(DurabilityE2eTest, MetricsCountWebhooksDuplicatesSubscribersAndTheStore) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   PostOk(CallCompleted("m1", 1));
