@@ -9,7 +9,8 @@ packages=(build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev
   libboost-dev libsimdjson-dev librocksdb-dev libssl-dev libgtest-dev libgmock-dev curl)
 if $tests; then
-  packages+=(python3-grpcio python3-protobuf
+  # clang with its sanitizer and libFuzzer runtimes: scripts/sanitize_test.sh.
+  packages+=(clang libclang-rt-14-dev python3-grpcio python3-protobuf
     golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
     golang-github-golang-protobuf-1-5-dev)
   # Node.js: any install with npm will do (e.g. NodeSource's nodejs bundles npm).

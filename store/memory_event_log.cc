@@ -14,7 +14,7 @@ MemoryEventLog::MemoryEventLog(Options options)
 void MemoryEventLog::Append(v1::Event event, AppendCallback done) {
   AppendResult result;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (auto it = ids_.find(event.id()); it != ids_.end()) {
       const v1::Event& original = *events_[it->second - first_].event;
       if (FromTimestamp(event.received_at()) - FromTimestamp(original.received_at()) <=
@@ -49,7 +49,7 @@ void MemoryEventLog::Append(v1::Event event, AppendCallback done) {
 }
 
 absl::Status MemoryEventLog::Read(uint64_t after, size_t max_events, std::vector<EventPtr>* out) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (after >= last_) return absl::OkStatus();
   if (after + 1 < first_) {
     return absl::OutOfRangeError(absl::StrFormat(
@@ -63,17 +63,17 @@ absl::Status MemoryEventLog::Read(uint64_t after, size_t max_events, std::vector
 }
 
 uint64_t MemoryEventLog::FirstSequence() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return first_;
 }
 
 uint64_t MemoryEventLog::LastSequence() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return last_;
 }
 
 absl::StatusOr<uint64_t> MemoryEventLog::FirstSequenceReceivedSince(absl::Time time) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto it = std::partition_point(events_.begin(), events_.end(), [time](const Entry& entry) {
     return FromTimestamp(entry.event->received_at()) < time;
   });
@@ -81,9 +81,9 @@ absl::StatusOr<uint64_t> MemoryEventLog::FirstSequenceReceivedSince(absl::Time t
 }
 
 uint64_t MemoryEventLog::WaitForNewer(uint64_t after, absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto newer = [this, after]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return last_ > after; };
-  mu_.AwaitWithTimeout(absl::Condition(&newer), timeout);
+  mu_.AwaitWithTimeout(Condition(&newer), timeout);
   return last_;
 }
 

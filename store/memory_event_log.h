@@ -8,7 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
+#include "common/mutex.h"
 #include "store/event_log.h"
 
 namespace switchboard {
@@ -43,7 +43,7 @@ class MemoryEventLog : public EventLog {
   };
 
   const Options options_;
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::deque<Entry> events_ ABSL_GUARDED_BY(mu_);  // events_[i].sequence == first_ + i
   absl::flat_hash_map<std::string, uint64_t> ids_ ABSL_GUARDED_BY(mu_);  // id -> sequence
   uint64_t first_ ABSL_GUARDED_BY(mu_) = 1;         // sequence of events_.front()

@@ -176,7 +176,7 @@ absl::Status RocksDbEventLog::Load() {
   if (!deleted.ok()) return deleted.status();
   appended_bytes_ = *appended;
   {
-    absl::MutexLock lock(&retention_mu_);
+    MutexLock lock(&retention_mu_);
     deleted_bytes_ = *deleted;
   }
   if (*last > 0) {
@@ -187,7 +187,7 @@ absl::Status RocksDbEventLog::Load() {
     }
     last_received_at_ = (*newest)->received_at();
   }
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   first_ = *first;
   last_ = *last;
   next_sequence_ = *last + 1;
@@ -196,12 +196,12 @@ absl::Status RocksDbEventLog::Load() {
 
 RocksDbEventLog::~RocksDbEventLog() {
   {
-    absl::MutexLock lock(&queue_mu_);
+    MutexLock lock(&queue_mu_);
     stopping_ = true;
   }
   if (writer_.joinable()) writer_.join();
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     stop_maintenance_ = true;
   }
   if (maintenance_.joinable()) maintenance_.join();
@@ -214,7 +214,7 @@ void RocksDbEventLog::Append(v1::Event event, AppendCallback done) {
     return std::move(done)(writable);
   }
   {
-    absl::MutexLock lock(&queue_mu_);
+    MutexLock lock(&queue_mu_);
     if (queue_.size() < options_.max_pending && !stopping_) {
       queue_.push_back({std::move(event), std::move(done)});
       return;
@@ -228,11 +228,11 @@ void RocksDbEventLog::WriterLoop() {
   for (;;) {
     std::vector<Pending> batch;
     {
-      absl::MutexLock lock(&queue_mu_);
+      MutexLock lock(&queue_mu_);
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
         return !queue_.empty() || stopping_;
       };
-      queue_mu_.Await(absl::Condition(&ready));
+      queue_mu_.Await(Condition(&ready));
       if (queue_.empty()) return;  // stopping, and everything is committed
       batch.swap(queue_);
     }
@@ -313,7 +313,7 @@ void RocksDbEventLog::CommitBatch(std::vector<Pending> batch) {
       next_sequence_ = next;
       appended_bytes_ = appended_bytes;
       last_received_at_ = received_floor;
-      absl::MutexLock lock(&mu_);
+      MutexLock lock(&mu_);
       last_ = next - 1;
       for (EventPtr& event : stored) cache_.push_back(std::move(event));
       while (cache_.size() > options_.cache_events) cache_.pop_front();
@@ -335,7 +335,7 @@ absl::Status RocksDbEventLog::CheckFreeSpace() const {
 }
 
 void RocksDbEventLog::MarkUnwritable(const absl::Status& status) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (!writable_.ok()) return;
   writable_ = absl::UnavailableError(
       absl::StrCat("the event store in ", options_.dir, " cannot write: ", status.message()));
@@ -343,7 +343,7 @@ void RocksDbEventLog::MarkUnwritable(const absl::Status& status) {
 }
 
 absl::Status RocksDbEventLog::Writable() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return writable_;
 }
 
@@ -356,7 +356,7 @@ void RocksDbEventLog::TryRecover() {
     status = db_->Put(write, meta_, kProbeKey, SequenceKey(absl::ToUnixMicros(absl::Now())));
   }
   if (!status.ok()) return;
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   writable_ = absl::OkStatus();
   LogInfo("the event store in %s is writable again", options_.dir);
 }
@@ -366,9 +366,9 @@ void RocksDbEventLog::MaintenanceLoop() {
   for (;;) {
     bool unwritable;
     {
-      absl::MutexLock lock(&mu_);
+      MutexLock lock(&mu_);
       auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_maintenance_; };
-      mu_.AwaitWithTimeout(absl::Condition(&stop),
+      mu_.AwaitWithTimeout(Condition(&stop),
                            std::min(next_retention - absl::Now(), kHealthInterval));
       if (stop_maintenance_) return;
       unwritable = !writable_.ok();
@@ -402,7 +402,7 @@ absl::StatusOr<EventPtr> RocksDbEventLog::ReadOne(uint64_t sequence) {
 absl::Status RocksDbEventLog::Read(uint64_t after, size_t max_events, std::vector<EventPtr>* out) {
   uint64_t last;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (after >= last_ || max_events == 0) return absl::OkStatus();
     if (after + 1 < first_) {
       return absl::OutOfRangeError(absl::StrFormat(
@@ -444,26 +444,26 @@ absl::Status RocksDbEventLog::Read(uint64_t after, size_t max_events, std::vecto
 }
 
 uint64_t RocksDbEventLog::FirstSequence() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return first_;
 }
 
 uint64_t RocksDbEventLog::LastSequence() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return last_;
 }
 
 uint64_t RocksDbEventLog::WaitForNewer(uint64_t after, absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto newer = [this, after]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return last_ > after; };
-  mu_.AwaitWithTimeout(absl::Condition(&newer), timeout);
+  mu_.AwaitWithTimeout(Condition(&newer), timeout);
   return last_;
 }
 
 absl::StatusOr<uint64_t> RocksDbEventLog::FirstSequenceReceivedSince(absl::Time time) {
   uint64_t low, high;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     low = first_;
     high = last_ + 1;
   }
@@ -486,10 +486,10 @@ absl::StatusOr<uint64_t> RocksDbEventLog::FirstSequenceReceivedSince(absl::Time 
 }
 
 absl::StatusOr<uint64_t> RocksDbEventLog::EnforceRetention() {
-  absl::MutexLock retention_lock(&retention_mu_);
+  MutexLock retention_lock(&retention_mu_);
   uint64_t first, last;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     first = first_;
     last = last_;
   }
@@ -537,7 +537,7 @@ absl::StatusOr<uint64_t> RocksDbEventLog::EnforceRetention() {
   }
   deleted_bytes_ += deleted_bytes;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     first_ = cut;
     while (!cache_.empty() && cache_.front()->sequence() < cut) cache_.pop_front();
   }

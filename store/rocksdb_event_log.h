@@ -13,7 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "common/mutex.h"
 #include "absl/time/time.h"
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
@@ -107,7 +107,7 @@ class RocksDbEventLog : public EventLog {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 
   // Appends waiting for the writer thread.
-  absl::Mutex queue_mu_;
+  Mutex queue_mu_;
   std::vector<Pending> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
 
@@ -117,14 +117,14 @@ class RocksDbEventLog : public EventLog {
   google::protobuf::Timestamp last_received_at_;
 
   // What readers see.
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   uint64_t first_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t last_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<EventPtr> cache_ ABSL_GUARDED_BY(mu_);  // newest events, consecutive
   absl::Status writable_ ABSL_GUARDED_BY(mu_);
   bool stop_maintenance_ ABSL_GUARDED_BY(mu_) = false;
 
-  absl::Mutex retention_mu_;  // one retention pass at a time
+  Mutex retention_mu_;  // one retention pass at a time
   uint64_t deleted_bytes_ ABSL_GUARDED_BY(retention_mu_) = 0;
   std::thread writer_;
   std::thread maintenance_;

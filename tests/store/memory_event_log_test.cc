@@ -14,8 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
+#include "common/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -355,11 +354,11 @@ TEST(MemoryEventLogTest, ConcurrentAppendsGetDistinctContiguousSequences) {
   constexpr uint64_t kTotal = kThreads * kPerThread;
   MemoryEventLog log(Defaults());
 
-  absl::Mutex mu;
+  Mutex mu;
   absl::flat_hash_map<std::string, uint64_t> sequence_of;  // by event id
   std::vector<std::vector<uint64_t>> per_thread(kThreads);
   int failures = 0;
-  absl::Notification go;
+  Notification go;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -367,7 +366,7 @@ TEST(MemoryEventLogTest, ConcurrentAppendsGetDistinctContiguousSequences) {
       for (int i = 0; i < kPerThread; ++i) {
         std::string id = absl::StrCat("t", t, "-", i);
         log.Append(MakeEvent(id), [&, t, id](absl::StatusOr<AppendResult> result) {
-          absl::MutexLock lock(&mu);
+          MutexLock lock(&mu);
           if (!result.ok() || result->duplicate) {
             ++failures;
             return;
@@ -381,7 +380,7 @@ TEST(MemoryEventLogTest, ConcurrentAppendsGetDistinctContiguousSequences) {
   go.Notify();
   for (std::thread& thread : threads) thread.join();
 
-  absl::MutexLock lock(&mu);
+  MutexLock lock(&mu);
   EXPECT_EQ(failures, 0);
   ASSERT_EQ(sequence_of.size(), kTotal);
   EXPECT_EQ(log.FirstSequence(), 1u);

@@ -15,8 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
+#include "common/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/time_util.h"
@@ -41,7 +40,7 @@ v1::Event MakeEvent(const std::string& id, absl::Time received_at = absl::Now(),
 
 // Appends and waits for the (asynchronous) callback.
 absl::StatusOr<AppendResult> AppendAndWait(EventLog& log, v1::Event event) {
-  absl::Notification done;
+  Notification done;
   absl::StatusOr<AppendResult> result = absl::UnknownError("callback not run");
   log.Append(std::move(event), [&](absl::StatusOr<AppendResult> appended) {
     result = std::move(appended);
@@ -111,7 +110,7 @@ TEST_F(RocksDbEventLogTest, ConcurrentAppendsAreContiguousAndReadBackInOrder) {
   constexpr int kPerThread = 250;
   auto log = Open(Defaults());
   ASSERT_NE(log, nullptr);
-  absl::Mutex mu;
+  Mutex mu;
   absl::flat_hash_map<std::string, uint64_t> sequence_of;
   int failures = 0;
   std::vector<std::thread> threads;
@@ -120,7 +119,7 @@ TEST_F(RocksDbEventLogTest, ConcurrentAppendsAreContiguousAndReadBackInOrder) {
       for (int i = 0; i < kPerThread; ++i) {
         const std::string id = absl::StrCat("t", t, "-", i);
         absl::StatusOr<AppendResult> result = AppendAndWait(*log, MakeEvent(id));
-        absl::MutexLock lock(&mu);
+        MutexLock lock(&mu);
         if (!result.ok() || result->duplicate || !sequence_of.emplace(id, result->sequence).second) {
           ++failures;
         }
@@ -170,19 +169,19 @@ TEST_F(RocksDbEventLogTest, DuplicatesInOneBatchAndAcrossBatchesAreStoredOnce) {
   ASSERT_NE(log, nullptr);
   // Concurrent: likely in the same group commit.
   std::vector<absl::StatusOr<AppendResult>> results(6, absl::UnknownError("not run"));
-  absl::Mutex mu;
+  Mutex mu;
   int pending = 6;
   for (int i = 0; i < 6; ++i) {
     log->Append(MakeEvent("same"), [&, i](absl::StatusOr<AppendResult> result) {
-      absl::MutexLock lock(&mu);
+      MutexLock lock(&mu);
       results[i] = std::move(result);
       --pending;
     });
   }
   {
-    absl::MutexLock lock(&mu);
+    MutexLock lock(&mu);
     auto done = [&pending]() { return pending == 0; };
-    ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&done), absl::Seconds(30)));
+    ASSERT_TRUE(mu.AwaitWithTimeout(Condition(&done), absl::Seconds(30)));
   }
   int originals = 0;
   for (const auto& result : results) {
