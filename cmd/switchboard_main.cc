@@ -94,7 +94,11 @@ ABSL_FLAG(std::string, hmac_timestamp_header, "",
 ABSL_FLAG(std::string, grpc_token_file, "",
           "Subscriber tokens (hashed) and what each may read: lines `sha256:<hex> NAME "
           "PATTERN[,PATTERN...]`. When set, Subscribe needs `authorization: Bearer TOKEN`; "
-          "health and reflection stay open. Hash a token with `printf %s TOKEN | sha256sum`.");
+          "health and reflection stay open unless --grpc_auth_all_methods. Hash a token with "
+          "`printf %s TOKEN | sha256sum`.");
+ABSL_FLAG(bool, grpc_auth_all_methods, false,
+          "With --grpc_token_file: require a valid token for health and reflection too, not "
+          "only for Subscribe. Needs TLS (--grpc_tls_cert).");
 ABSL_FLAG(uint64_t, max_subscribers, 10000, "Open Subscribe streams at most, in total.");
 ABSL_FLAG(uint64_t, max_subscribers_per_token, 1000,
           "Open Subscribe streams at most per token (with --grpc_token_file).");
@@ -241,6 +245,7 @@ int Run() {
   grpc_options.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert);
   grpc_options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key);
   grpc_options.tls_client_ca_file = absl::GetFlag(FLAGS_grpc_tls_client_ca);
+  grpc_options.auth_all_methods = absl::GetFlag(FLAGS_grpc_auth_all_methods);
   server::GrpcServer grpc_server(&log, &metrics, std::move(grpc_options));
   if (absl::Status status = grpc_server.Start(absl::GetFlag(FLAGS_grpc_addr)); !status.ok()) {
     LogError("%s", status.message());

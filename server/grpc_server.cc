@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/auth_metadata_processor.h"
 #include "common/status_macros.h"
 #include "server/subscribe_reactor.h"
 
@@ -30,6 +31,27 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view f
   }
   return text.str();
 }
+
+// Requires a known bearer token on every call (--grpc_auth_all_methods).
+// Leaves the metadata in place: Subscribe still checks the token's grant.
+class TokenProcessor : public grpc::AuthMetadataProcessor {
+ public:
+  explicit TokenProcessor(const SubscriberAuth* auth) : auth_(auth) {}
+  bool IsBlocking() const override { return false; }
+  grpc::Status Process(const InputMetadata& metadata, grpc::AuthContext*, OutputMetadata*,
+                       OutputMetadata*) override {
+    absl::string_view authorization;
+    if (auto it = metadata.find("authorization"); it != metadata.end()) {
+      authorization = absl::string_view(it->second.data(), it->second.size());
+    }
+    absl::StatusOr<const Grant*> grant = auth_->Authenticate(authorization);
+    if (grant.ok()) return grpc::Status::OK;
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(grant.status().message()));
+  }
+
+ private:
+  const SubscriberAuth* const auth_;
+};
 
 }  // namespace
 
@@ -91,6 +113,11 @@ absl::Status GrpcServer::Start(const std::string& address) {
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcServer::Credentials() const {
   if (options_.tls_cert_file.empty() && options_.tls_key_file.empty()) {
+    if (options_.auth_all_methods) {
+      return absl::InvalidArgumentError(
+          "--grpc_auth_all_methods needs TLS (--grpc_tls_cert, --grpc_tls_key): tokens must not "
+          "cross the network in plaintext");
+    }
     if (!options_.tls_client_ca_file.empty()) {
       return absl::InvalidArgumentError("--grpc_tls_client_ca needs --grpc_tls_cert and --grpc_tls_key");
     }
@@ -107,7 +134,14 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcServer::Credentials
   if (!options_.tls_client_ca_file.empty()) {
     ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(options_.tls_client_ca_file, "--grpc_tls_client_ca"));
   }
-  return grpc::SslServerCredentials(ssl);
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::SslServerCredentials(ssl);
+  if (options_.auth_all_methods) {
+    if (options_.stream.auth == nullptr) {
+      return absl::InvalidArgumentError("--grpc_auth_all_methods needs --grpc_token_file");
+    }
+    credentials->SetAuthMetadataProcessor(std::make_shared<TokenProcessor>(options_.stream.auth));
+  }
+  return credentials;
 }
 
 void GrpcServer::Shutdown(absl::Duration grace) {

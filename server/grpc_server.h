@@ -27,6 +27,9 @@ class GrpcServer {
     std::string tls_cert_file;
     std::string tls_key_file;
     std::string tls_client_ca_file;
+    // With stream.auth: also require a valid token for health and reflection
+    // (every call). Needs TLS: gRPC runs this check only on secure ports.
+    bool auth_all_methods = false;
   };
 
   // `log` and `metrics` must outlive the server. Adds the subscriber

@@ -409,6 +409,40 @@ TEST_F(TlsTest, HttpsGatewayTakesWebhooksOverTlsOnly) {
   EXPECT_THAT(Shell(absl::StrCat("curl -s -m 10 -o /dev/null -w '%{http_code}' ", url)), HasSubstr("000"));
 }
 
+TEST_F(TlsTest, AuthAllMethodsGuardsHealthTooAndNeedsTls) {
+  const std::string tokens = WriteFile(
+      "tokens", absl::StrCat("sha256:", Sha256Hex("ops-token"), " ops *\n"));
+  ASSERT_NO_FATAL_FAILURE(StartServer({"--grpc_tls_cert=" + dir_ + "/server.pem",
+                                       "--grpc_tls_key=" + dir_ + "/server.key",
+                                       "--grpc_token_file=" + tokens, "--grpc_auth_all_methods"}));
+  grpc::TemplatedGenericStub<google::protobuf::StringValue, google::protobuf::Int32Value> health(
+      Channel(Tls(false)));
+  auto check = [&](const std::string& token) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+    google::protobuf::StringValue request;
+    google::protobuf::Int32Value response;
+    std::promise<grpc::Status> done;
+    health.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
+                     &response, [&done](grpc::Status status) { done.set_value(status); });
+    return done.get_future().get();
+  };
+  EXPECT_EQ(check("").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(check("wrong").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(check("ops-token").ok());
+  ASSERT_EQ(Post(CallCompleted("a1")).status, 200);
+  std::vector<Event> events;
+  EXPECT_TRUE(Subscribe(Channel(Tls(false)), "ops-token", {"*"}, 1, &events).ok());
+
+  // Without TLS the option is refused at start-up.
+  SwitchboardProcess plaintext;
+  EXPECT_FALSE(plaintext.Start({"--grpc_token_file=" + tokens, "--grpc_auth_all_methods"},
+                               absl::Seconds(5)));
+  plaintext.WaitForExit(absl::Seconds(5));
+  EXPECT_THAT(plaintext.output(), HasSubstr("--grpc_auth_all_methods needs TLS"));
+}
+
 TEST_F(TlsTest, UnreadableCertificateStopsStartUpWithTheFlagName) {
   SwitchboardProcess process;
   EXPECT_FALSE(process.Start({"--grpc_tls_cert=" + dir_ + "/missing.pem",
