@@ -64,13 +64,14 @@ func New(client switchboardv1.EventStreamClient, opts Options) *Subscription {
 }
 
 // IsRetryable reports whether Run reconnects after err: UNAVAILABLE (server
-// down, restarting or shutting down; broken connection) and ABORTED. Every
+// down, restarting or shutting down; broken connection), ABORTED, and
+// CANCELLED not caused by ctx (a stream cut while the server shuts down). Every
 // other status (INVALID_ARGUMENT for a bad pattern, OUT_OF_RANGE when the log
 // no longer holds the resume point, RESOURCE_EXHAUSTED when this subscriber
 // fell out of retention) needs the caller's decision.
 func IsRetryable(err error) bool {
 	switch status.Code(err) {
-	case codes.Unavailable, codes.Aborted:
+	case codes.Unavailable, codes.Aborted, codes.Canceled:
 		return true
 	}
 	return false

@@ -6,11 +6,12 @@ const { createClient } = require('./client');
 
 // Status codes after which the subscription reconnects. UNAVAILABLE covers a
 // server that is down, restarting or shutting down (it ends every stream with
-// UNAVAILABLE) and a broken connection. Every other code (INVALID_ARGUMENT for
+// UNAVAILABLE) and a broken connection; CANCELLED that close() did not cause is
+// a stream cut while the server shuts down. Every other code (INVALID_ARGUMENT for
 // a bad pattern, OUT_OF_RANGE when the log no longer holds the resume point,
 // RESOURCE_EXHAUSTED when this subscriber fell out of retention) needs a
 // decision from the caller and is thrown.
-const RETRYABLE_CODES = new Set([status.UNAVAILABLE, status.ABORTED]);
+const RETRYABLE_CODES = new Set([status.UNAVAILABLE, status.ABORTED, status.CANCELLED]);
 
 class Subscription {
   /**

@@ -10,11 +10,13 @@ from switchboard.v1 import event_stream_pb2_grpc
 
 # Status codes after which the subscription reconnects. UNAVAILABLE covers a
 # server that is down, restarting or shutting down (it ends every stream with
-# UNAVAILABLE) and a broken connection. Every other code (INVALID_ARGUMENT for a
+# UNAVAILABLE) and a broken connection; CANCELLED that close() did not cause is
+# a stream cut while the server shuts down. Every other code (INVALID_ARGUMENT for a
 # bad pattern, OUT_OF_RANGE when the log no longer holds the resume point,
 # RESOURCE_EXHAUSTED when this subscriber fell out of retention) needs a
 # decision from the caller and is raised.
-RETRYABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.ABORTED})
+RETRYABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.ABORTED,
+                             grpc.StatusCode.CANCELLED})
 
 
 class Subscription:
@@ -54,7 +56,9 @@ class Subscription:
         # The channel's own reconnect backoff (1 s initial by default) follows ours.
         self._owned_channel = None if channel else grpc.insecure_channel(target, options=[
             ("grpc.initial_reconnect_backoff_ms", int(initial_backoff * 1000)),
-            ("grpc.min_reconnect_backoff_ms", int(initial_backoff * 1000)),
+            # gRPC uses this as the time a connection attempt may take: keep
+            # it generous, or a busy server is taken for an unreachable one.
+            ("grpc.min_reconnect_backoff_ms", 5000),
             ("grpc.max_reconnect_backoff_ms", int(max_backoff * 1000)),
         ])
         self._stub = event_stream_pb2_grpc.EventStreamStub(channel or self._owned_channel)
