@@ -1,0 +1,546 @@
+// End-to-end tests of switchboard-cli (cli/): the real CLI binary against the
+// real switchboard binary on loopback, with real signals. What a user sees:
+// exit statuses, stdout lines, and the hints on stderr.
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "switchboard/v1/event.pb.h"
+#include "tests/e2e/switchboard_process.h"
+
+#ifndef SWITCHBOARD_CLI_BINARY
+#error "SWITCHBOARD_CLI_BINARY must be defined to the path of switchboard-cli"
+#endif
+
+namespace switchboard::cli {
+namespace {
+
+using ::switchboard::e2e::DescribeWaitStatus;
+using ::switchboard::e2e::SwitchboardProcess;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::vector<std::string> kTypes = {
+    "call.completed", "call.missed",        "call.answered",   "sms.received",   "sms.sent",
+    "sms.delivered",  "voicemail.received", "contact.created", "contact.updated"};
+
+// switchboard-cli run as a child process, its stdout and stderr captured
+// separately. The destructor SIGKILLs it if it is still running.
+class CliProcess {
+ public:
+  CliProcess() = default;
+  ~CliProcess() {
+    if (pid_ > 0 && !exit_status_.has_value()) {
+      kill(pid_, SIGKILL);
+      int status = 0;
+      while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    for (std::thread& reader : readers_) reader.join();
+  }
+  CliProcess(const CliProcess&) = delete;
+  CliProcess& operator=(const CliProcess&) = delete;
+
+  ::testing::AssertionResult Start(const std::vector<std::string>& args) {
+    std::vector<std::string> argv_strings = {SWITCHBOARD_CLI_BINARY};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& arg : argv_strings) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    int out[2], err[2];
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+      return ::testing::AssertionFailure() << "pipe2: " << std::strerror(errno);
+    }
+    const int dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const pid_t parent = getpid();
+    pid_ = fork();
+    if (pid_ < 0) return ::testing::AssertionFailure() << "fork: " << std::strerror(errno);
+    if (pid_ == 0) {
+      dup2(dev_null, STDIN_FILENO);
+      dup2(out[1], STDOUT_FILENO);
+      dup2(err[1], STDERR_FILENO);
+      struct sigaction dfl;
+      std::memset(&dfl, 0, sizeof(dfl));
+      dfl.sa_handler = SIG_DFL;
+      for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, nullptr);
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    close(dev_null);
+    readers_.emplace_back([this, fd = out[0]] { Read(fd, &stdout_); });
+    readers_.emplace_back([this, fd = err[0]] { Read(fd, &stderr_); });
+    return ::testing::AssertionSuccess();
+  }
+
+  // Waits at most `timeout` for the exit; the raw wait status, or nullopt.
+  std::optional<int> WaitForExit(absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (!exit_status_.has_value()) {
+      int status = 0;
+      const pid_t got = waitpid(pid_, &status, WNOHANG);
+      if (got == pid_) {
+        exit_status_ = status;
+        break;
+      }
+      if (absl::Now() >= deadline) return std::nullopt;
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    // The output is complete once both pipes reached EOF.
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait_for(lock, std::chrono::seconds(5), [this] { return eofs_ == 2; });
+    return exit_status_;
+  }
+
+  bool Signal(int signal) { return !exit_status_.has_value() && kill(pid_, signal) == 0; }
+
+  // Waits at most `timeout` until stdout holds `count` complete lines.
+  std::vector<std::string> WaitForLines(size_t count, absl::Duration timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                      [&] { return LinesLocked().size() >= count || eofs_ == 2; });
+    return LinesLocked();
+  }
+
+  std::string out() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stdout_;
+  }
+  std::string err() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stderr_;
+  }
+
+ private:
+  void Read(int fd, std::string* into) {
+    char buffer[4096];
+    while (true) {
+      const ssize_t n = read(fd, buffer, sizeof(buffer));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      std::lock_guard<std::mutex> lock(mu_);
+      into->append(buffer, static_cast<size_t>(n));
+      changed_.notify_all();
+    }
+    close(fd);
+    std::lock_guard<std::mutex> lock(mu_);
+    ++eofs_;
+    changed_.notify_all();
+  }
+
+  std::vector<std::string> LinesLocked() const {
+    std::vector<std::string> lines = absl::StrSplit(stdout_, '\n');
+    lines.pop_back();  // the partial line after the last '\n' (maybe empty)
+    return lines;
+  }
+
+  pid_t pid_ = -1;
+  std::optional<int> exit_status_;
+  std::vector<std::thread> readers_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::string stdout_;  // guarded by mu_
+  std::string stderr_;  // guarded by mu_
+  int eofs_ = 0;        // guarded by mu_
+};
+
+struct CliResult {
+  int exit_code = -1;  // -1: killed by a signal or did not finish
+  std::string out;
+  std::string err;
+};
+
+// Runs switchboard-cli to completion (at most `timeout`).
+CliResult RunCli(const std::vector<std::string>& args, absl::Duration timeout = absl::Seconds(15)) {
+  CliProcess cli;
+  CliResult result;
+  if (!cli.Start(args)) return result;
+  std::optional<int> status = cli.WaitForExit(timeout);
+  if (status.has_value() && WIFEXITED(*status)) result.exit_code = WEXITSTATUS(*status);
+  result.out = cli.out();
+  result.err = cli.err();
+  return result;
+}
+
+// Describes a result for failure messages.
+std::string Describe(const CliResult& result) {
+  return absl::StrCat("exit ", result.exit_code, "\n--- stdout ---\n", result.out,
+                      "--- stderr ---\n", result.err);
+}
+
+// Expects a clean exit with status 0 within `timeout`.
+void ExpectExitsZero(CliProcess& cli, absl::Duration timeout) {
+  std::optional<int> status = cli.WaitForExit(timeout);
+  ASSERT_TRUE(status.has_value()) << "still running after " << timeout << "; stderr:\n"
+                                  << cli.err();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << DescribeWaitStatus(*status) << "; stderr:\n"
+      << cli.err();
+}
+
+std::string WebhookUrl(const SwitchboardProcess& server) {
+  return absl::StrCat("http://127.0.0.1:", server.http_port(), "/webhooks/justcall");
+}
+
+// A port nothing listens on.
+int ClosedPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  close(fd);
+  return ok ? ntohs(address.sin_port) : 0;
+}
+
+// A temporary directory, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/switchboard_cli_e2e.XXXXXX";
+    if (mkdtemp(pattern) != nullptr) path_ = pattern;
+  }
+  ~TempDir() {
+    if (!path_.empty()) std::filesystem::remove_all(path_);
+  }
+  // Writes `text` to the file `name` in it; returns its path.
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ + "/" + name) << text;
+    return path_ + "/" + name;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+v1::Event ParseJsonLine(const std::string& line) {
+  v1::Event event;
+  const auto status = google::protobuf::util::JsonStringToMessage(line, &event);
+  EXPECT_TRUE(status.ok()) << status.ToString() << ": " << line;
+  return event;
+}
+
+// The Event.payload field set, e.g. "call_completed".
+std::string PayloadField(const v1::Event& event) {
+  const google::protobuf::FieldDescriptor* field = event.GetReflection()->GetOneofFieldDescriptor(
+      event, v1::Event::descriptor()->FindOneofByName("payload"));
+  return field == nullptr ? "" : field->name();
+}
+
+TEST(SwitchboardCliE2eTest, SendsEveryBuiltInTypeAndTailJsonPrintsThemTyped) {
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start());
+  std::vector<std::string> sent = kTypes;
+  sent.push_back("call.completed");  // again: a fresh request_id, so a new event
+  for (size_t i = 0; i < sent.size(); ++i) {
+    CliResult result = RunCli({"send", "--url", WebhookUrl(server), sent[i]});
+    ASSERT_EQ(result.exit_code, 0) << Describe(result);
+    EXPECT_THAT(result.out, HasSubstr(absl::StrCat(sent[i], ": 200 OK {")));
+    EXPECT_THAT(result.out, HasSubstr(absl::StrCat("\"sequence\":", i + 1, "}")));
+    EXPECT_THAT(result.out, Not(HasSubstr("duplicate")));
+  }
+
+  CliProcess tail;
+  ASSERT_TRUE(tail.Start({"tail", "--addr", server.grpc_address(), "--json", "--after", "0"}));
+  std::vector<std::string> lines = tail.WaitForLines(sent.size(), absl::Seconds(10));
+  ASSERT_TRUE(tail.Signal(SIGINT));
+  ExpectExitsZero(tail, absl::Seconds(5));
+  ASSERT_EQ(lines.size(), sent.size()) << tail.out() << tail.err();
+
+  std::set<std::string> ids;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const v1::Event event = ParseJsonLine(lines[i]);
+    EXPECT_EQ(event.sequence(), i + 1);
+    EXPECT_EQ(event.type(), sent[i]);
+    EXPECT_EQ(PayloadField(event), absl::StrReplaceAll(sent[i], {{".", "_"}})) << lines[i];
+    EXPECT_EQ(event.id().size(), 36u) << "the request_id send generated: " << event.id();
+    ids.insert(event.id());
+  }
+  EXPECT_EQ(ids.size(), sent.size()) << "each send has its own request_id";
+  const v1::Event sms = ParseJsonLine(lines[3]);
+  EXPECT_EQ(sms.sms_received().body(), "Can I reschedule my appointment to Friday?");
+}
+
+TEST(SwitchboardCliE2eTest, TailSummaryShowsTheKeyFieldsOfMatchingTypesOnly) {
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start());
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "sms.received", "call.completed"})
+                .exit_code,
+            0);
+  CliProcess tail;
+  ASSERT_TRUE(tail.Start({"tail", "--addr", server.grpc_address(), "--types", "call.*",
+                          "--after=0"}));
+  std::vector<std::string> lines = tail.WaitForLines(1, absl::Seconds(10));
+  absl::SleepFor(absl::Milliseconds(200));  // anything the filter should have dropped
+  lines = tail.WaitForLines(2, absl::ZeroDuration());
+  ASSERT_TRUE(tail.Signal(SIGTERM));
+  ExpectExitsZero(tail, absl::Seconds(5));
+  ASSERT_EQ(lines.size(), 1u) << tail.out();
+  const std::string& line = lines[0];
+  EXPECT_TRUE(absl::StartsWith(line, "#2 ")) << line;
+  EXPECT_THAT(line, HasSubstr(" call.completed "));
+  EXPECT_THAT(line, HasSubstr("from=+14155559876 to=+14155551234 duration=185s"));
+  EXPECT_THAT(line, HasSubstr("agent_name=\"Jordan Lee\""));
+  EXPECT_THAT(line, HasSubstr("status=completed"));
+}
+
+TEST(SwitchboardCliE2eTest, TailResumesByItselfAcrossAServerRestart) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::vector<std::string> store = {"--store=rocksdb", "--data_dir=" + dir.path() + "/data"};
+  auto first = std::make_unique<SwitchboardProcess>();
+  ASSERT_TRUE(first->Start(store));
+  const int grpc_port = first->grpc_port();
+
+  CliProcess tail;
+  ASSERT_TRUE(tail.Start({"tail", "--addr", first->grpc_address(), "--json", "--after", "0"}));
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(*first), "call.completed", "sms.sent"}).exit_code,
+            0);
+  ASSERT_EQ(tail.WaitForLines(2, absl::Seconds(10)).size(), 2u) << tail.err();
+  ASSERT_TRUE(first->Signal(SIGTERM));
+  ASSERT_TRUE(first->WaitForExit(absl::Seconds(10)).has_value());
+  first.reset();
+
+  std::vector<std::string> flags = store;
+  flags.push_back(absl::StrCat("--grpc_addr=127.0.0.1:", grpc_port));
+  SwitchboardProcess second;
+  ASSERT_TRUE(second.Start(flags));
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(second), "voicemail.received"}).exit_code, 0);
+  std::vector<std::string> lines = tail.WaitForLines(3, absl::Seconds(15));
+  absl::SleepFor(absl::Milliseconds(200));
+  lines = tail.WaitForLines(4, absl::ZeroDuration());
+  ASSERT_TRUE(tail.Signal(SIGINT));
+  ExpectExitsZero(tail, absl::Seconds(5));
+
+  ASSERT_EQ(lines.size(), 3u) << tail.out() << tail.err();
+  const std::vector<std::string> types = {"call.completed", "sms.sent", "voicemail.received"};
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const v1::Event event = ParseJsonLine(lines[i]);
+    EXPECT_EQ(event.sequence(), i + 1);
+    EXPECT_EQ(event.type(), types[i]);
+  }
+  EXPECT_THAT(tail.err(), HasSubstr("reconnecting in"));
+  EXPECT_THAT(tail.err(), HasSubstr("will resume after sequence 2"));
+}
+
+TEST(SwitchboardCliE2eTest, TailAgainstAClosedPortSaysToStartSwitchboard) {
+  const int port = ClosedPort();
+  ASSERT_NE(port, 0);
+  const absl::Time start = absl::Now();
+  CliResult result = RunCli({"tail", "--addr", absl::StrCat("127.0.0.1:", port)});
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(result.exit_code, 1) << Describe(result);
+  EXPECT_THAT(result.err, HasSubstr(absl::StrCat("cannot connect to 127.0.0.1:", port)));
+  EXPECT_THAT(result.err, HasSubstr("is switchboard running? start it with scripts/run.sh"));
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(SwitchboardCliE2eTest, TailWithABadPatternPrintsTheServersMessage) {
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start());
+  CliResult result =
+      RunCli({"tail", "--addr", server.grpc_address(), "--types", "call.*,Not A Type"});
+  EXPECT_EQ(result.exit_code, 2) << Describe(result);
+  EXPECT_THAT(result.err, HasSubstr("the server rejected the subscription"));
+  EXPECT_THAT(result.err, HasSubstr("bad event type pattern \"Not A Type\""));
+  EXPECT_THAT(result.err, Not(HasSubstr("reconnecting")));
+}
+
+TEST(SwitchboardCliE2eTest, SigintAndSigtermStopARunningTailWithStatusZero) {
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start());
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "sms.received"}).exit_code, 0);
+  for (int signal : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(strsignal(signal));
+    CliProcess tail;
+    ASSERT_TRUE(tail.Start({"tail", "--addr", server.grpc_address(), "--after", "0"}));
+    ASSERT_EQ(tail.WaitForLines(1, absl::Seconds(10)).size(), 1u) << tail.err();
+    const absl::Time start = absl::Now();
+    ASSERT_TRUE(tail.Signal(signal));
+    ExpectExitsZero(tail, absl::Seconds(5));
+    EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+    EXPECT_EQ(tail.err(), "");
+  }
+}
+
+// The server stores tokens hashed: `printf %s cli-token | sha256sum`.
+constexpr absl::string_view kToken = "cli-token";
+constexpr absl::string_view kTokenSha256 =
+    "590106b54ad109e9d338779bcf0ba2dbb474b505c72d6db65c65d06da1644840";
+
+TEST(SwitchboardCliE2eTest, TailSendsTheSubscriberTokenFromAFileOrTheEnvironment) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string tokens =
+      dir.Write("tokens", absl::StrCat("sha256:", kTokenSha256, "  cli  sms.*\n"));
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start({"--grpc_token_file=" + tokens}));
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "sms.received"}).exit_code, 0);
+
+  CliResult denied = RunCli({"tail", "--addr", server.grpc_address(), "--after", "0"});
+  EXPECT_EQ(denied.exit_code, 1) << Describe(denied);
+  EXPECT_THAT(denied.err, HasSubstr("UNAUTHENTICATED"));
+  EXPECT_THAT(denied.err, HasSubstr("--token_file FILE or $SWITCHBOARD_TOKEN"));
+
+  const std::string token_file = dir.Write("token", absl::StrCat(kToken, "\n"));
+  CliResult outside = RunCli({"tail", "--addr", server.grpc_address(), "--types", "call.*",
+                              "--token_file", token_file});
+  EXPECT_EQ(outside.exit_code, 1) << Describe(outside);
+  EXPECT_THAT(outside.err, HasSubstr("PERMISSION_DENIED"));
+
+  for (bool from_environment : {false, true}) {
+    SCOPED_TRACE(from_environment ? "$SWITCHBOARD_TOKEN" : "--token_file");
+    std::vector<std::string> args = {"tail", "--addr", server.grpc_address(), "--after", "0"};
+    if (from_environment) {
+      setenv("SWITCHBOARD_TOKEN", std::string(kToken).c_str(), 1);  // inherited by the child
+    } else {
+      args.insert(args.end(), {"--token_file", token_file});
+    }
+    CliProcess tail;
+    ASSERT_TRUE(tail.Start(args));
+    unsetenv("SWITCHBOARD_TOKEN");
+    std::vector<std::string> lines = tail.WaitForLines(1, absl::Seconds(10));
+    ASSERT_TRUE(tail.Signal(SIGINT));
+    ExpectExitsZero(tail, absl::Seconds(5));
+    ASSERT_EQ(lines.size(), 1u) << tail.err();
+    EXPECT_THAT(lines[0], HasSubstr(" sms.received "));
+  }
+}
+
+TEST(SwitchboardCliE2eTest, TailOverTlsTrustsTheGivenCa) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string script = absl::StrCat(
+      "set -e; cd ", dir.path(), "\n",
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+      "-subj /CN=cli-test-ca -keyout ca.key -out ca.pem 2>/dev/null\n",
+      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=server "
+      "-keyout server.key -out server.csr 2>/dev/null\n",
+      "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > server.ext\n",
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 "
+      "-extfile server.ext -out server.pem 2>/dev/null\n");
+  ASSERT_EQ(std::system(script.c_str()), 0) << "openssl could not make test certificates";
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start({"--grpc_tls_cert=" + dir.path() + "/server.pem",
+                            "--grpc_tls_key=" + dir.path() + "/server.key"}));
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "contact.created"}).exit_code, 0);
+
+  CliResult plaintext = RunCli({"tail", "--addr", server.grpc_address()});
+  EXPECT_EQ(plaintext.exit_code, 1) << Describe(plaintext);
+  EXPECT_THAT(plaintext.err, HasSubstr("add --tls or --tls_ca"));
+
+  CliProcess tail;
+  ASSERT_TRUE(tail.Start({"tail", "--addr", server.grpc_address(), "--after", "0", "--tls_ca",
+                          dir.path() + "/ca.pem"}));
+  std::vector<std::string> lines = tail.WaitForLines(1, absl::Seconds(10));
+  ASSERT_TRUE(tail.Signal(SIGTERM));
+  ExpectExitsZero(tail, absl::Seconds(5));
+  ASSERT_EQ(lines.size(), 1u) << tail.err();
+  EXPECT_THAT(lines[0], HasSubstr(" contact.created "));
+}
+
+TEST(SwitchboardCliE2eTest, SendUnknownTypeExitsTwoListingTheTypes) {
+  CliResult result = RunCli({"send", "--url", "http://127.0.0.1:1/webhooks/justcall", "call.dropped"});
+  EXPECT_EQ(result.exit_code, 2) << Describe(result);
+  EXPECT_THAT(result.err, HasSubstr("unknown event type \"call.dropped\""));
+  for (const std::string& type : kTypes) EXPECT_THAT(result.err, HasSubstr(type));
+}
+
+TEST(SwitchboardCliE2eTest, SendToAClosedPortSaysToStartSwitchboard) {
+  const int port = ClosedPort();
+  ASSERT_NE(port, 0);
+  CliResult result =
+      RunCli({"send", "--url", absl::StrCat("http://127.0.0.1:", port, "/webhooks/justcall"),
+              "sms.received"});
+  EXPECT_EQ(result.exit_code, 1) << Describe(result);
+  EXPECT_THAT(result.err, HasSubstr(absl::StrCat("cannot connect to 127.0.0.1:", port)));
+  EXPECT_THAT(result.err, HasSubstr("is switchboard running? start it with scripts/run.sh"));
+}
+
+TEST(SwitchboardCliE2eTest, SendOfARejectedFilePrintsTheServersJsonError) {
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start());
+  char pattern[] = "/tmp/switchboard_cli_webhook.XXXXXX";
+  const int fd = mkstemp(pattern);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::ofstream(pattern) << R"({"event":"call.completed","data":{"duration":"long"}})";
+  CliResult result = RunCli({"send", "--url", WebhookUrl(server), pattern});
+  unlink(pattern);
+  EXPECT_EQ(result.exit_code, 1) << Describe(result);
+  EXPECT_THAT(result.err, HasSubstr("the server answered 400 Bad Request"));
+  EXPECT_THAT(result.err, HasSubstr(R"("field":"data.duration")"));
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(SwitchboardCliE2eTest, UsageErrorsExitTwoAndHelpExitsZero) {
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string in_output;
+  };
+  const std::vector<Case> cases = {
+      {{}, 2, "Usage: switchboard-cli COMMAND"},
+      {{"frobnicate"}, 2, "unknown command \"frobnicate\""},
+      {{"--help"}, 0, "Usage: switchboard-cli COMMAND"},
+      {{"tail", "--help"}, 0, "Usage: switchboard-cli tail"},
+      {{"tail", "--bogus"}, 2, "unknown flag --bogus"},
+      {{"tail", "--addr", "localhost"}, 2, "bad --addr \"localhost\""},
+      {{"tail", "--addr", "http://127.0.0.1:50051"}, 2, "without a scheme"},
+      {{"tail", "--after", "minus-one"}, 2, "bad --after \"minus-one\""},
+      {{"tail", "extra"}, 2, "unexpected argument \"extra\""},
+      {{"send", "--help"}, 0, "fresh \"request_id\""},
+      {{"send"}, 2, "say what to send"},
+      {{"send", "--url", "https://example.com/", "sms.sent"}, 2, "https is not supported"},
+      {{"send", "--timeout", "soon", "sms.sent"}, 2, "bad --timeout \"soon\""},
+      {{"send", "./no/such/file.json"}, 2, "cannot read ./no/such/file.json"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(absl::StrJoin(c.args, " "));
+    CliResult result = RunCli(c.args);
+    EXPECT_EQ(result.exit_code, c.exit_code) << Describe(result);
+    EXPECT_THAT(result.out + result.err, HasSubstr(c.in_output));
+  }
+}
+
+}  // namespace
+}  // namespace switchboard::cli
