@@ -13,7 +13,13 @@ FanoutDispatcher::FanoutDispatcher(EventLog* log) : log_(log) {}
 
 FanoutDispatcher::~FanoutDispatcher() { Stop(); }
 
-void FanoutDispatcher::Start() { thread_ = std::thread([this] { Run(); }); }
+void FanoutDispatcher::Start() {
+  // Only events stored from now on are news; listeners read older ones from
+  // the log themselves. Taken here, not on the thread: an event stored
+  // between Start() and the thread's first step must still be dispatched.
+  const uint64_t dispatched = log_->LastSequence();
+  thread_ = std::thread([this, dispatched] { Run(dispatched); });
+}
 
 void FanoutDispatcher::Stop() {
   stopping_ = true;
@@ -35,10 +41,7 @@ size_t FanoutDispatcher::listener_count() const {
   return listeners_.size();
 }
 
-void FanoutDispatcher::Run() {
-  // Only events stored from now on are news; listeners read older ones
-  // from the log themselves.
-  uint64_t dispatched = log_->LastSequence();
+void FanoutDispatcher::Run(uint64_t dispatched) {
   std::vector<EventPtr> batch;
   while (!stopping_) {
     if (log_->WaitForNewer(dispatched, kPollInterval) <= dispatched) continue;

@@ -54,7 +54,8 @@ class FanoutDispatcher {
   size_t listener_count() const;
 
  private:
-  void Run();
+  // Dispatches every event stored after sequence `dispatched`.
+  void Run(uint64_t dispatched);
 
   EventLog* const log_;
   std::atomic<bool> stopping_{false};

@@ -68,15 +68,23 @@ void SubscribeReactor::EndLocked(const grpc::Status& status) {
 
 void SubscribeReactor::OnAppended(const std::vector<EventPtr>& batch) {
   const v1::Event* write = nullptr;
+  bool catch_up = false;
   {
     absl::MutexLock lock(&mu_);
+    if (ending_) return;
     // Take live events only when they continue our cursor and we have room;
-    // otherwise Pump() catches up from the log once the queue drains.
-    if (ending_ || queue_.size() >= kQueueLimit || batch.front()->sequence() > cursor_ + 1) return;
-    MergeLocked(batch);
-    write = NextWriteLocked();
+    // otherwise catch up from the log: a write or read in progress does it
+    // when it completes, and an idle subscriber does it now (the events are
+    // recent, so the log serves them from memory).
+    if (queue_.size() >= kQueueLimit || batch.front()->sequence() > cursor_ + 1) {
+      catch_up = in_flight_ == nullptr && !reading_;
+    } else {
+      MergeLocked(batch);
+      write = NextWriteLocked();
+    }
   }
   if (write != nullptr) StartWrite(write);
+  if (catch_up) Pump();
 }
 
 void SubscribeReactor::MergeLocked(const std::vector<EventPtr>& batch) {
