@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "boost/asio/connect.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/beast/core.hpp"
@@ -81,11 +82,13 @@ int main(int argc, char** argv) {
   std::vector<double> micros;
   micros.reserve(count);
   beast::flat_buffer buffer;
+  const int64_t run = absl::ToUnixNanos(absl::Now());
   for (int i = 0; i < count; ++i) {
     http::request<http::string_body> req(http::verb::post, "/webhooks/justcall", 11);
     req.set(http::field::host, addr);
     req.set(http::field::content_type, "application/json");
-    req.body() = kBody;
+    // A fresh request_id each time: identical webhooks are de-duplicated.
+    req.body() = absl::StrCat(R"({"request_id":"latency-)", run, "-", i, "\",", kBody + 1);
     req.prepare_payload();
     const Clock::time_point sent = Clock::now();
     http::write(stream, req);

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace switchboard::server {
@@ -103,6 +104,14 @@ const v1::Event* SubscribeReactor::NextWriteLocked() {
 }
 
 grpc::Status SubscribeReactor::StatusForReadError(const absl::Status& status) {
+  if (!absl::IsOutOfRange(status)) {
+    // The store failed (e.g. a broker briefly unreachable): the subscriber
+    // should come back, from where it is.
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        absl::StrCat("the event store could not be read (", status.message(),
+                                     "); resubscribe with after_sequence set to the last "
+                                     "sequence you processed"));
+  }
   const uint64_t oldest = log_->FirstSequence();
   if (start_requested_ && last_written_ == 0 && cursor_ == start_cursor_) {
     return grpc::Status(grpc::StatusCode::OUT_OF_RANGE,
