@@ -16,7 +16,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -27,6 +29,7 @@
 #include "gateway/webhook_verifier.h"
 #include "server/grpc_server.h"
 #include "server/subscriber_auth.h"
+#include "store/jetstream_event_log.h"
 #include "store/memory_event_log.h"
 #include "store/rocksdb_event_log.h"
 
@@ -36,8 +39,9 @@ ABSL_FLAG(std::string, http_addr, "127.0.0.1:8080",
 ABSL_FLAG(std::string, grpc_addr, "127.0.0.1:50051",
           "gRPC listen address for subscribers, HOST:PORT (port 0 picks a free port).");
 ABSL_FLAG(std::string, store, "rocksdb",
-          "Event log backend: \"rocksdb\" (durable, in --data_dir) or \"memory\" (events are "
-          "lost on restart; for tests and demos).");
+          "Event log backend: \"rocksdb\" (durable, in --data_dir), \"jetstream\" (a NATS "
+          "JetStream stream shared by several instances; see --nats_url) or \"memory\" (events "
+          "are lost on restart; for tests and demos).");
 ABSL_FLAG(std::string, data_dir, "./data",
           "--store=rocksdb: directory of the event store (created when missing).");
 ABSL_FLAG(bool, sync, true,
@@ -45,10 +49,12 @@ ABSL_FLAG(bool, sync, true,
           "but webhooks acknowledged in the last moments before a machine crash (not a process "
           "crash) can be lost.");
 ABSL_FLAG(absl::Duration, retention_max_age, absl::Hours(24 * 7),
-          "--store=rocksdb: delete events older than this (0 keeps them regardless of age).");
+          "--store=rocksdb and jetstream: delete events older than this (0 keeps them regardless "
+          "of age). JetStream: applied when Switchboard creates the stream.");
 ABSL_FLAG(uint64_t, retention_max_bytes, 10ull << 30,
-          "--store=rocksdb: delete the oldest events while the store holds more than this many "
-          "bytes (0: no limit).");
+          "--store=rocksdb and jetstream: delete the oldest events while the store holds more "
+          "than this many bytes (0: no limit). JetStream: applied when Switchboard creates the "
+          "stream.");
 ABSL_FLAG(uint64_t, min_free_disk_bytes, 256ull << 20,
           "--store=rocksdb: below this much free space on the data directory's disk, webhooks "
           "get 503 (the sender retries) and /readyz fails, until space is freed.");
@@ -57,7 +63,31 @@ ABSL_FLAG(absl::Duration, retention_interval, absl::Seconds(10),
 ABSL_FLAG(absl::Duration, dedup_window, absl::Hours(24),
           "A webhook whose id (request_id, or a digest of its content) was stored this recently "
           "is answered 200 with the original sequence and \"duplicate\":true, and not stored "
-          "again.");
+          "again. --store=jetstream: the stream's duplicate window (at most "
+          "--retention_max_age), applied when Switchboard creates the stream.");
+ABSL_FLAG(std::string, nats_url, "nats://127.0.0.1:4222",
+          "--store=jetstream: NATS servers, nats://[USER:PASSWORD@]HOST:PORT or tls://..., "
+          "comma-separated (one is enough: the client learns the rest of the cluster).");
+ABSL_FLAG(std::string, nats_stream, "SWITCHBOARD",
+          "--store=jetstream: the JetStream stream holding the events; created when missing. Its "
+          "sequence is the event sequence, so it holds Switchboard's events only.");
+ABSL_FLAG(std::string, nats_subject_prefix, "switchboard.events",
+          "--store=jetstream: events are published to PREFIX.TYPE (e.g. "
+          "switchboard.events.call.completed); the stream's only subject is PREFIX.>.");
+ABSL_FLAG(int32_t, nats_replicas, 1,
+          "--store=jetstream: replicas of the stream when Switchboard creates it (3 for a "
+          "3-node cluster: it survives the loss of one node).");
+ABSL_FLAG(std::string, nats_creds, "",
+          "--store=jetstream: NATS credentials file (.creds: user JWT and NKey seed).");
+ABSL_FLAG(std::string, nats_tls_ca, "",
+          "--store=jetstream: PEM CA certificates to verify the NATS servers with (TLS).");
+ABSL_FLAG(std::string, nats_tls_cert, "",
+          "--store=jetstream: PEM client certificate chain for NATS mutual TLS (with "
+          "--nats_tls_key).");
+ABSL_FLAG(std::string, nats_tls_key, "", "--store=jetstream: PEM private key of --nats_tls_cert.");
+ABSL_FLAG(absl::Duration, nats_ack_timeout, absl::Seconds(5),
+          "--store=jetstream: a webhook whose publish JetStream has not acknowledged within this "
+          "gets 503 (the sender retries; the retry is de-duplicated if it was stored after all).");
 ABSL_FLAG(uint64_t, memory_max_events, 100000,
           "--store=memory: events retained at most; the oldest are dropped first.");
 ABSL_FLAG(uint64_t, memory_max_bytes, 256ull << 20,
@@ -153,8 +183,34 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenStore() {
             options.sync ? "fsync per group commit" : "NO fsync (--nosync)");
     return std::unique_ptr<EventLog>(*std::move(log));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown --store=", store, "; use rocksdb (durable) or memory"));
+  if (store == "jetstream") {
+    JetStreamEventLog::Options options;
+    for (absl::string_view url :
+         absl::StrSplit(absl::GetFlag(FLAGS_nats_url), ',', absl::SkipWhitespace())) {
+      options.servers.emplace_back(absl::StripAsciiWhitespace(url));
+    }
+    options.stream = absl::GetFlag(FLAGS_nats_stream);
+    options.subject_prefix = absl::GetFlag(FLAGS_nats_subject_prefix);
+    options.replicas = absl::GetFlag(FLAGS_nats_replicas);
+    options.max_age = absl::GetFlag(FLAGS_retention_max_age);
+    options.max_bytes = absl::GetFlag(FLAGS_retention_max_bytes);
+    options.dedup_window = absl::GetFlag(FLAGS_dedup_window);
+    options.creds_file = absl::GetFlag(FLAGS_nats_creds);
+    options.tls_ca_file = absl::GetFlag(FLAGS_nats_tls_ca);
+    options.tls_cert_file = absl::GetFlag(FLAGS_nats_tls_cert);
+    options.tls_key_file = absl::GetFlag(FLAGS_nats_tls_key);
+    options.ack_timeout = absl::GetFlag(FLAGS_nats_ack_timeout);
+    if (options.ack_timeout <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("--nats_ack_timeout must be positive");
+    }
+    absl::StatusOr<std::unique_ptr<JetStreamEventLog>> log = JetStreamEventLog::Open(options);
+    if (!log.ok()) return log.status();
+    LogInfo("event store: NATS JetStream %s (oldest sequence %d, newest %d)", (*log)->Describe(),
+            (*log)->FirstSequence(), (*log)->LastSequence());
+    return std::unique_ptr<EventLog>(*std::move(log));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown --store=", store, "; use rocksdb (durable), jetstream (NATS) or memory"));
 }
 
 void AddStoreCollectors(EventLog* log, metrics::Registry* registry) {

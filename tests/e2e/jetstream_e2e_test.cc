@@ -1,0 +1,445 @@
+// End-to-end tests of the JetStream mode: two real switchboard instances
+// (A and B) on a real 3-node NATS cluster on loopback, with an R3 stream.
+// Webhooks go in over HTTP, events come out over gRPC; processes and
+// brokers are killed with SIGKILL. Every wait is bounded.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "switchboard/v1/event.pb.h"
+#include "switchboard/v1/event_stream.grpc.pb.h"
+#include "switchboard_process.h"
+#include "tests/nats/nats_server.h"
+
+namespace switchboard::e2e {
+namespace {
+
+using ::switchboard::nats_test::NatsCluster;
+using ::switchboard::nats_test::StreamLeader;
+using ::switchboard::v1::Event;
+using ::switchboard::v1::EventStream;
+using ::switchboard::v1::SubscribeRequest;
+
+constexpr absl::string_view kWebhookPath = "/webhooks/justcall";
+constexpr char kStream[] = "E2E";
+
+std::string Webhook(absl::string_view request_id, int duration = 1) {
+  return absl::StrCat(R"({"request_id":")", request_id,
+                      R"(","type":"call.completed","data":{"call_id":"c-)", request_id,
+                      R"(","direction":"inbound","duration":)", duration, "}}");
+}
+
+struct Accepted {
+  std::string id;
+  uint64_t sequence = 0;
+  bool duplicate = false;
+};
+
+// A 200 answer {"id","sequence"[,"duplicate"]}, or nullopt.
+std::optional<Accepted> ParseAccepted(const HttpResponse& response) {
+  if (response.status != 200) return std::nullopt;
+  google::protobuf::Struct json;
+  if (!google::protobuf::util::JsonStringToMessage(response.body, &json).ok()) return std::nullopt;
+  const auto& fields = json.fields();
+  if (!fields.contains("id") || !fields.contains("sequence")) return std::nullopt;
+  Accepted accepted;
+  accepted.id = fields.at("id").string_value();
+  accepted.sequence = static_cast<uint64_t>(fields.at("sequence").number_value());
+  accepted.duplicate = fields.contains("duplicate") && fields.at("duplicate").bool_value();
+  return accepted;
+}
+
+std::string Describe(const HttpResponse& response) {
+  return response.status == 0 ? response.error : absl::StrCat(response.status, " ", response.body);
+}
+
+// A subscriber for every type that, when its stream ends (its instance
+// died), resubscribes to the next address with after_sequence set to the last
+// sequence it received: what the generated clients do.
+class ResumingSubscriber {
+ public:
+  ResumingSubscriber(std::vector<std::string> addresses, uint64_t after_sequence)
+      : addresses_(std::move(addresses)), last_(after_sequence) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~ResumingSubscriber() { Stop(); }
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+      if (context_ != nullptr) context_->TryCancel();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Waits until the event with `sequence` arrived or `timeout` passed.
+  bool WaitForSequence(uint64_t sequence, absl::Duration timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                             [&] { return last_ >= sequence; });
+  }
+  bool WaitForCount(size_t count, absl::Duration timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                             [&] { return events_.size() >= count; });
+  }
+  std::vector<Event> events() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return events_;
+  }
+  int resubscriptions() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return resubscriptions_;
+  }
+  std::string ends() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ends_;
+  }
+
+ private:
+  void Run() {
+    for (size_t attempt = 0;; ++attempt) {
+      grpc::ClientContext context;
+      context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+      SubscribeRequest request;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stopping_) return;
+        context_ = &context;
+        request.set_after_sequence(last_);
+        if (attempt > 0) ++resubscriptions_;
+      }
+      const std::string& address = addresses_[attempt % addresses_.size()];
+      auto stub =
+          EventStream::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+      std::unique_ptr<grpc::ClientReader<Event>> reader = stub->Subscribe(&context, request);
+      Event event;
+      while (reader->Read(&event)) {
+        std::lock_guard<std::mutex> lock(mu_);
+        events_.push_back(event);
+        last_ = event.sequence();
+        changed_.notify_all();
+      }
+      grpc::Status status = reader->Finish();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        context_ = nullptr;
+        absl::StrAppend(&ends_, address, ": ", status.error_code(), " ", status.error_message(),
+                        "; ");
+        if (stopping_) return;
+      }
+      absl::SleepFor(absl::Milliseconds(100));  // back off a little, as clients do
+    }
+  }
+
+  const std::vector<std::string> addresses_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool stopping_ = false;
+  grpc::ClientContext* context_ = nullptr;
+  uint64_t last_;
+  std::vector<Event> events_;
+  int resubscriptions_ = 0;
+  std::string ends_;
+};
+
+// Reads every event from `after` + 1 to `last` from one instance.
+std::vector<Event> ReadRange(const std::string& address, uint64_t after, uint64_t last) {
+  ResumingSubscriber reader({address}, after);
+  reader.WaitForSequence(last, absl::Seconds(30));
+  reader.Stop();
+  return reader.events();
+}
+
+class JetStreamE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/switchboard_jetstream_e2e.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    root_ = pattern;
+    cluster_ = std::make_unique<NatsCluster>(root_);
+    ASSERT_TRUE(cluster_->Start());
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    cluster_.reset();
+    std::filesystem::remove_all(root_);
+  }
+
+  // Starts an instance on the cluster and the test's R3 stream.
+  void StartInstance(std::unique_ptr<SwitchboardProcess>* instance) {
+    *instance = std::make_unique<SwitchboardProcess>();
+    ASSERT_TRUE((*instance)->Start({"--store=jetstream", "--nats_url=" + cluster_->urls(),
+                                    absl::StrCat("--nats_stream=", kStream),
+                                    "--nats_subject_prefix=e2e.events", "--nats_replicas=3",
+                                    "--nats_ack_timeout=2s"}));
+  }
+  void StartBoth() {
+    ASSERT_NO_FATAL_FAILURE(StartInstance(&a_));
+    ASSERT_NO_FATAL_FAILURE(StartInstance(&b_));
+  }
+
+  static HttpResponse Post(SwitchboardProcess& instance, const std::string& body) {
+    return HttpPost(instance.http_port(), kWebhookPath, body);
+  }
+  static Accepted PostOk(SwitchboardProcess& instance, const std::string& body) {
+    HttpResponse response = Post(instance, body);
+    std::optional<Accepted> accepted = ParseAccepted(response);
+    EXPECT_TRUE(accepted.has_value()) << Describe(response);
+    return accepted.value_or(Accepted{});
+  }
+  static bool WaitForReady(SwitchboardProcess& instance, int status, absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (HttpGet(instance.http_port(), "/readyz").status != status) {
+      if (absl::Now() > deadline) return false;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return true;
+  }
+
+  std::string root_;
+  std::unique_ptr<NatsCluster> cluster_;
+  std::unique_ptr<SwitchboardProcess> a_;
+  std::unique_ptr<SwitchboardProcess> b_;
+};
+
+TEST_F(JetStreamE2eTest, AWebhookPostedToAReachesASubscriberOnBAndIsStoredOnce) {
+  ASSERT_NO_FATAL_FAILURE(StartBoth());
+  ResumingSubscriber on_b({b_->grpc_address()}, 0);
+
+  const Accepted first = PostOk(*a_, Webhook("w1"));
+  EXPECT_EQ(first.sequence, 1u);
+  EXPECT_FALSE(first.duplicate);
+  ASSERT_TRUE(on_b.WaitForSequence(1, absl::Seconds(10))) << on_b.ends();
+  EXPECT_EQ(on_b.events()[0].id(), "w1");
+  EXPECT_EQ(on_b.events()[0].call_completed().call_id(), "c-w1");
+
+  // The sender retries on the other instance: the same event, once.
+  const Accepted retried = PostOk(*b_, Webhook("w1"));
+  EXPECT_TRUE(retried.duplicate);
+  EXPECT_EQ(retried.sequence, 1u);
+
+  // The same webhook to both at once: one original, one sequence.
+  std::optional<Accepted> to_a, to_b;
+  std::thread post_a([&] { to_a = ParseAccepted(Post(*a_, Webhook("w2"))); });
+  std::thread post_b([&] { to_b = ParseAccepted(Post(*b_, Webhook("w2"))); });
+  post_a.join();
+  post_b.join();
+  ASSERT_TRUE(to_a.has_value() && to_b.has_value());
+  EXPECT_EQ(to_a->sequence, 2u);
+  EXPECT_EQ(to_b->sequence, 2u);
+  EXPECT_EQ(to_a->duplicate + to_b->duplicate, 1) << "exactly one answer is the original";
+
+  const Accepted third = PostOk(*b_, Webhook("w3"));
+  EXPECT_EQ(third.sequence, 3u) << "a duplicate took a sequence";
+  ASSERT_TRUE(on_b.WaitForSequence(3, absl::Seconds(10))) << on_b.ends();
+  std::vector<Event> events = on_b.events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].id(), "w2");
+  EXPECT_EQ(events[2].id(), "w3");
+  // A reads the same events under the same sequences.
+  std::vector<Event> on_a = ReadRange(a_->grpc_address(), 0, 3);
+  ASSERT_EQ(on_a.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(on_a[i].id(), events[i].id());
+}
+
+TEST_F(JetStreamE2eTest, ASubscriberOfAKilledInstanceResumesOnTheOtherExactlyOnce) {
+  ASSERT_NO_FATAL_FAILURE(StartBoth());
+  // Reads from B; when B dies, resumes on A with its last sequence.
+  ResumingSubscriber subscriber({b_->grpc_address(), a_->grpc_address()}, 0);
+
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> last_posted{0};
+  std::atomic<int> failures{0};
+  std::thread poster([&] {
+    HttpConnection http;
+    if (!http.Connect(a_->http_port()).empty()) return;
+    for (int i = 0; !stop; ++i) {
+      std::optional<Accepted> accepted =
+          ParseAccepted(http.Post(kWebhookPath, Webhook(absl::StrCat("f", i))));
+      if (!accepted) {
+        ++failures;
+        return;
+      }
+      last_posted = accepted->sequence;
+    }
+  });
+  ASSERT_TRUE(subscriber.WaitForCount(150, absl::Seconds(20))) << subscriber.ends();
+  ASSERT_TRUE(b_->Signal(SIGKILL));
+  ASSERT_TRUE(b_->WaitForExit(absl::Seconds(10)).has_value());
+  const uint64_t at_kill = last_posted;
+  // Keep posting a while after the kill, then stop.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (last_posted < at_kill + 200 && absl::Now() < deadline && failures == 0) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  stop = true;
+  poster.join();
+  ASSERT_EQ(failures.load(), 0) << "a webhook to A failed";
+  const uint64_t last = last_posted;
+  ASSERT_GT(last, at_kill);
+
+  ASSERT_TRUE(subscriber.WaitForSequence(last, absl::Seconds(20)))
+      << "got up to " << (subscriber.events().empty() ? 0 : subscriber.events().back().sequence())
+      << " of " << last << "; " << subscriber.ends();
+  subscriber.Stop();
+  EXPECT_GE(subscriber.resubscriptions(), 1) << "the subscriber never lost B";
+  std::vector<Event> events = subscriber.events();
+  ASSERT_EQ(events.size(), last) << "duplicates or gaps; " << subscriber.ends();
+  for (size_t i = 0; i < events.size(); ++i) {
+    ASSERT_EQ(events[i].sequence(), i + 1) << "gap or duplicate at index " << i;
+    EXPECT_EQ(events[i].id(), absl::StrCat("f", i));
+  }
+}
+
+TEST_F(JetStreamE2eTest, KillingANatsNodeUnderLoadLosesAndDuplicatesNoAcknowledgedWebhook) {
+  ASSERT_NO_FATAL_FAILURE(StartBoth());
+  constexpr int kSenders = 4;  // two per instance
+  std::mutex mu;
+  std::map<std::string, uint64_t> acknowledged;  // id -> sequence
+  std::atomic<int> refused{0};
+  std::atomic<int> acknowledged_after_kill{0};
+  std::atomic<bool> killed{false};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> senders;
+  for (int s = 0; s < kSenders; ++s) {
+    senders.emplace_back([&, s] {
+      SwitchboardProcess& instance = s % 2 == 0 ? *a_ : *b_;
+      auto http = std::make_unique<HttpConnection>(absl::Seconds(10));
+      bool connected = http->Connect(instance.http_port()).empty();
+      for (int i = 0; !stop; ++i) {
+        if (!connected) {  // the server closed the connection (e.g. after a 503)
+          http = std::make_unique<HttpConnection>(absl::Seconds(10));
+          connected = http->Connect(instance.http_port()).empty();
+          if (!connected) continue;
+        }
+        const std::string id = absl::StrCat("s", s, "-", i);
+        HttpResponse response = http->Post(kWebhookPath, Webhook(id, i));
+        if (!response.keep_alive || response.status == 0) connected = false;
+        std::optional<Accepted> accepted = ParseAccepted(response);
+        if (!accepted) {
+          ++refused;
+          absl::SleepFor(absl::Milliseconds(10));
+          continue;
+        }
+        if (killed) ++acknowledged_after_kill;
+        std::lock_guard<std::mutex> lock(mu);
+        EXPECT_FALSE(accepted->duplicate) << id;
+        acknowledged[accepted->id] = accepted->sequence;
+      }
+    });
+  }
+  auto count = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return acknowledged.size();
+  };
+  absl::Time deadline = absl::Now() + absl::Seconds(15);
+  while (count() < 300 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  ASSERT_GE(count(), 300u) << "the load never got going";
+
+  // Kill the node leading the stream: the hardest case (a leader election).
+  const std::string leader = StreamLeader(cluster_->urls(), kStream);
+  int victim = 0;
+  for (int i = 0; i < cluster_->size(); ++i) {
+    if (leader == absl::StrCat("n", i)) victim = i;
+  }
+  cluster_->node(victim).Kill();
+  const absl::Time killed_at = absl::Now();
+  killed = true;
+  // The cluster goes on with two of three nodes: webhooks succeed again once
+  // the stream has a new leader (nats-server 2.9's elections take 4 to 9 s).
+  deadline = absl::Now() + absl::Seconds(30);
+  absl::Duration outage = absl::InfiniteDuration();
+  while (acknowledged_after_kill < 200 && absl::Now() < deadline) {
+    if (acknowledged_after_kill > 0 && outage == absl::InfiniteDuration()) {
+      outage = absl::Now() - killed_at;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  stop = true;
+  for (std::thread& sender : senders) sender.join();
+  EXPECT_GE(acknowledged_after_kill.load(), 200)
+      << "webhooks did not recover after losing "
+      << "node n" << victim << " (leader " << leader << "); refused " << refused;
+
+  // Everything in the stream, read through A after a final marker.
+  ASSERT_TRUE(WaitForReady(*a_, 200, absl::Seconds(15)));
+  const Accepted marker = PostOk(*a_, Webhook("marker"));
+  ASSERT_GT(marker.sequence, 0u);
+  std::vector<Event> stored = ReadRange(a_->grpc_address(), 0, marker.sequence);
+  ASSERT_EQ(stored.size(), marker.sequence);
+  std::map<std::string, uint64_t> sequence_of;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    ASSERT_EQ(stored[i].sequence(), i + 1) << "sequences are not contiguous";
+    EXPECT_TRUE(sequence_of.emplace(stored[i].id(), stored[i].sequence()).second)
+        << "stored twice: " << stored[i].id();
+  }
+  for (const auto& [id, sequence] : acknowledged) {
+    auto it = sequence_of.find(id);
+    ASSERT_NE(it, sequence_of.end()) << "acknowledged webhook " << id << " is not in the stream";
+    EXPECT_EQ(it->second, sequence) << id;
+  }
+  RecordProperty("acknowledged", static_cast<int>(acknowledged.size()));
+  RecordProperty("refused", refused.load());
+  RecordProperty("first_ack_after_kill_ms", static_cast<int>(absl::ToInt64Milliseconds(outage)));
+}
+
+TEST_F(JetStreamE2eTest, WithTheWholeClusterDownWebhooksGet503AndNoneIsHalfStored) {
+  ASSERT_NO_FATAL_FAILURE(StartInstance(&a_));
+  for (int i = 1; i <= 3; ++i)
+    EXPECT_EQ(PostOk(*a_, Webhook(absl::StrCat("up", i))).sequence, uint64_t(i));
+
+  for (int i = 0; i < cluster_->size(); ++i) cluster_->node(i).Kill();
+  ASSERT_TRUE(WaitForReady(*a_, 503, absl::Seconds(10))) << "/readyz still 200 with NATS down";
+  for (int i = 1; i <= 5; ++i) {
+    const absl::Time start = absl::Now();
+    HttpResponse response = Post(*a_, Webhook(absl::StrCat("down", i)));
+    EXPECT_EQ(response.status, 503) << Describe(response);
+    EXPECT_LT(absl::Now() - start, absl::Seconds(4)) << "a webhook waited too long for its 503";
+  }
+
+  ASSERT_TRUE(cluster_->Start());  // same ports and files
+  ASSERT_TRUE(WaitForReady(*a_, 200, absl::Seconds(30))) << "A did not recover by itself";
+  const Accepted marker = PostOk(*a_, Webhook("back"));
+  EXPECT_EQ(marker.sequence, 4u) << "something was stored while the cluster was down";
+  std::vector<Event> stored = ReadRange(a_->grpc_address(), 0, marker.sequence);
+  ASSERT_EQ(stored.size(), 4u);
+  for (const Event& event : stored) {
+    EXPECT_FALSE(absl::StartsWith(event.id(), "down")) << event.id() << " was half-stored";
+  }
+  // Re-posted, they are new.
+  const Accepted reposted = PostOk(*a_, Webhook("down1"));
+  EXPECT_FALSE(reposted.duplicate);
+  EXPECT_EQ(reposted.sequence, 5u);
+}
+
+}  // namespace
+}  // namespace switchboard::e2e
