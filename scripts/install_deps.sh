@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Installs what Switchboard builds with (Debian 12 packages); with --tests, also
-# what the tests need (the Python, Node and Go client toolchains, the buf CLI).
+# what the tests need (Bazel, the Python, Node and Go client toolchains, the buf CLI).
 # Idempotent: does nothing (and needs no network) when everything is there.
 set -euo pipefail
 tests=false
 [[ ${1:-} == --tests ]] && tests=true
 packages=(build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev
-  libboost-dev libsimdjson-dev librocksdb-dev libssl-dev libgtest-dev libgmock-dev curl)
+  libboost-dev libsimdjson-dev librocksdb-dev libnats-dev libssl-dev libgtest-dev libgmock-dev curl)
 if $tests; then
   # clang with its sanitizer and libFuzzer runtimes: scripts/sanitize_test.sh.
   packages+=(clang libclang-rt-14-dev python3-grpcio python3-protobuf
     golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
     golang-github-golang-protobuf-1-5-dev)
+  # nats-server: the JetStream store's tests start real servers (tests/nats/).
+  packages+=(nats-server)
+  # Bazel, the second build (BUILD.bazel files): any bazel on PATH will do.
+  command -v bazel >/dev/null || packages+=(bazel-bootstrap)
   # Node.js: any install with npm will do (e.g. NodeSource's nodejs bundles npm).
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
