@@ -1,29 +1,51 @@
 #!/usr/bin/env bash
-# Ingest throughput, in-memory store next to the durable store, same load in
-# the same run: wrk, 2 threads, 64 keep-alive connections, the nine fixture
-# types in rotation with unique request_ids.
-# Usage: bench/ingest_compare.sh [SECONDS]   (builds first; needs wrk)
+# The three event stores side by side, same load, same run: ingest throughput
+# (wrk, 2 threads, 64 keep-alive connections, the nine fixture types in
+# rotation with unique request_ids) and POST -> subscriber latency
+# (build/e2e_latency, one webhook at a time) for the in-memory store, the
+# durable RocksDB store and NATS JetStream (one local nats-server).
+# Usage: bench/ingest_compare.sh [SECONDS]   (builds first; needs wrk, nats-server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+for tool in wrk nats-server; do
+  command -v $tool >/dev/null || { echo "$tool is missing: apt-get install $tool"; exit 1; }
+done
 scripts/build.sh >/dev/null
-data=$(mktemp -d); log=$(mktemp); pid=
-trap 'kill $pid 2>/dev/null || true; rm -rf "$data" "$log"' EXIT
+work=$(mktemp -d); pid=; nats=
+trap 'kill $pid $nats 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-run() { # name flags...
+nats_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+nats-server -js -sd "$work/nats" -a 127.0.0.1 -p "$nats_port" >"$work/nats.log" 2>&1 & nats=$!
+
+run() { # name flags... ; prints "requests/s p50 p99"
   local name=$1; shift
-  build/switchboard --http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 "$@" 2>"$log" & pid=$!
-  for _ in $(seq 100); do grep -q ' ready$' "$log" && break; sleep 0.1; done
-  local addr; addr=$(grep -o 'http gateway listening on [0-9.:]*' "$log" | awk '{print $NF}')
-  echo "==> $name: wrk -t2 -c64 -d${secs}s" >&2
-  local out; out=$(wrk -t2 -c64 -d"${secs}s" -s bench/webhook_mix.lua "http://$addr/webhooks/justcall")
-  echo "$out" | grep -E "Requests/sec|Latency|non-2xx" >&2
-  kill -TERM $pid; wait $pid || true
-  echo "$out" | awk '/Requests\/sec/ {print $2}'
+  build/switchboard --http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 "$@" 2>"$work/log" & pid=$!
+  for _ in $(seq 100); do grep -q ' ready$' "$work/log" && break; sleep 0.1; done
+  local http grpc
+  http=$(grep -o 'http gateway listening on [0-9.:]*' "$work/log" | awk '{print $NF}')
+  grpc=$(grep -o 'grpc server listening on [0-9.:]*' "$work/log" | awk '{print $NF}')
+  [[ -n $http ]] || { cat "$work/log" >&2; exit 1; }
+  echo "==> $name: wrk -t2 -c64 -d${secs}s, then e2e_latency --count=2000" >&2
+  local out lat
+  out=$(wrk -t2 -c64 -d"${secs}s" -s bench/webhook_mix.lua "http://$http/webhooks/justcall")
+  echo "$out" | grep -E "Requests/sec|non-2xx" >&2
+  lat=$(build/e2e_latency --http="$http" --grpc="$grpc" --count=2000 | tail -1)
+  echo "   $lat" >&2
+  kill -TERM $pid; wait $pid || true; pid=
+  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(echo "$lat" | awk '{print $2, $8}')"
 }
-mem=$(run "memory store" --store=memory --memory_max_events=2000000 --memory_max_bytes=4000000000)
-durable=$(run "rocksdb store (fsync per group commit)" --data_dir="$data")
-printf '\n%-40s %12s\n' "store" "requests/s"
-printf '%-40s %12.0f\n' "memory" "$mem" "rocksdb (durable, fsync)" "$durable"
-awk -v m="$mem" -v d="$durable" 'BEGIN { printf "durable / memory: %.2fx\n", d / m }'
+read -r mem_rps mem_p50 mem_p99 < <(run "memory store" --store=memory \
+  --memory_max_events=2000000 --memory_max_bytes=4000000000)
+read -r rdb_rps rdb_p50 rdb_p99 < <(run "rocksdb store (fsync per group commit)" \
+  --data_dir="$work/data")
+read -r js_rps js_p50 js_p99 < <(run "jetstream store (one nats-server)" --store=jetstream \
+  --nats_url="nats://127.0.0.1:$nats_port")
+
+printf '\n%-34s %12s %14s %10s %10s\n' store "webhooks/s" "vs memory" "p50 us" "p99 us"
+for row in "memory $mem_rps $mem_p50 $mem_p99" "rocksdb(durable,fsync) $rdb_rps $rdb_p50 $rdb_p99" \
+           "jetstream(1-node) $js_rps $js_p50 $js_p99"; do
+  set -- $row
+  awk -v n="$1" -v r="$2" -v m="$mem_rps" -v a="$3" -v b="$4" \
+    'BEGIN { printf "%-34s %12.0f %13.2fx %10s %10s\n", n, r, r / m, a, b }'
+done
