@@ -27,7 +27,8 @@ if [[ ! -f build-tsan/build.ninja ]]; then
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DSWITCHBOARD_SANITIZE=thread >/dev/null
 fi
 echo "==> building the event log tests with ThreadSanitizer (build-tsan)"
-cmake --build build-tsan -j2 --target memory_event_log_test rocksdb_event_log_test
+cmake --build build-tsan -j2 --target memory_event_log_test rocksdb_event_log_test \
+  jetstream_event_log_test
 echo "==> running the event log tests under TSan"
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j2 \
-  -R '^(MemoryEventLogTest|RocksDbEventLogTest)\.'
+  -R '^(MemoryEventLogTest|RocksDbEventLogTest|JetStreamEventLogTest)\.'
