@@ -14,6 +14,7 @@
 #include "common/logging.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
+#include "store/received_since.h"
 
 namespace switchboard {
 namespace {
@@ -846,29 +847,15 @@ uint64_t JetStreamEventLog::WaitForNewer(uint64_t after, absl::Duration timeout)
 }
 
 absl::StatusOr<uint64_t> JetStreamEventLog::FirstSequenceReceivedSince(absl::Time time) {
-  uint64_t low, high;
+  uint64_t first, end;
   {
     MutexLock lock(&mu_);
-    low = first_;
-    high = stream_last_ + 1;
+    first = first_;
+    end = stream_last_ + 1;
   }
-  // A binary search over received_at (see the class comment for why it is
-  // exact for one instance and approximate across instances).
-  while (low < high) {
-    const uint64_t mid = low + (high - low) / 2;
-    absl::StatusOr<EventPtr> event = ReadOne(mid);
-    if (absl::IsNotFound(event.status())) {  // removed by retention meanwhile
-      low = mid + 1;
-      continue;
-    }
-    if (!event.ok()) return event.status();
-    if (FromTimestamp((*event)->received_at()) < time) {
-      low = mid + 1;
-    } else {
-      high = mid;
-    }
-  }
-  return low;
+  // Exact for one instance, approximate across instances (class comment).
+  return switchboard::FirstSequenceReceivedSince(
+      first, end, time, [this](uint64_t sequence) { return ReadOne(sequence); });
 }
 
 // ---------------------------------------------------------------------------

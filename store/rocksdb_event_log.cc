@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/time_util.h"
+#include "store/received_since.h"
 #include "rocksdb/slice.h"
 #include "rocksdb/write_batch.h"
 
@@ -461,28 +462,14 @@ uint64_t RocksDbEventLog::WaitForNewer(uint64_t after, absl::Duration timeout) {
 }
 
 absl::StatusOr<uint64_t> RocksDbEventLog::FirstSequenceReceivedSince(absl::Time time) {
-  uint64_t low, high;
+  uint64_t first, end;
   {
     MutexLock lock(&mu_);
-    low = first_;
-    high = last_ + 1;
+    first = first_;
+    end = last_ + 1;
   }
-  // received_at is non-decreasing in sequence order: binary search.
-  while (low < high) {
-    const uint64_t mid = low + (high - low) / 2;
-    absl::StatusOr<EventPtr> event = ReadOne(mid);
-    if (absl::IsNotFound(event.status())) {  // deleted by retention meanwhile
-      low = mid + 1;
-      continue;
-    }
-    if (!event.ok()) return event.status();
-    if (FromTimestamp((*event)->received_at()) < time) {
-      low = mid + 1;
-    } else {
-      high = mid;
-    }
-  }
-  return low;
+  return switchboard::FirstSequenceReceivedSince(
+      first, end, time, [this](uint64_t sequence) { return ReadOne(sequence); });
 }
 
 absl::StatusOr<uint64_t> RocksDbEventLog::EnforceRetention() {
