@@ -210,8 +210,16 @@ class JetStreamE2eTest : public ::testing::Test {
   static HttpResponse Post(SwitchboardProcess& instance, const std::string& body) {
     return HttpPost(instance.http_port(), kWebhookPath, body);
   }
+  // Posts until the answer is not 503, as a webhook sender does: right after
+  // a stream is created or the cluster comes back, JetStream may still be
+  // electing the stream's leader (the connection, and so /readyz, is up).
   static Accepted PostOk(SwitchboardProcess& instance, const std::string& body) {
     HttpResponse response = Post(instance, body);
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (response.status == 503 && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(100));
+      response = Post(instance, body);
+    }
     std::optional<Accepted> accepted = ParseAccepted(response);
     EXPECT_TRUE(accepted.has_value()) << Describe(response);
     return accepted.value_or(Accepted{});
