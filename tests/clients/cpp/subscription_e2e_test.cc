@@ -319,7 +319,7 @@ TEST(SubscriptionE2eTest, LiveTailGetsEventsStoredWhileItWasDisconnected) {
   SubscriptionOptions options = FastOptions(first->grpc_address());
   // Long enough for the new server to start and take a webhook before the
   // subscription comes back.
-  options.backoff.initial = options.backoff.max = absl::Milliseconds(1500);
+  options.backoff.initial = options.backoff.max = absl::Seconds(4);
   options.backoff.jitter = 0;
   options.event_types = {"sms.*"};
   Subscriber subscriber(options);  // Start::Live()
