@@ -9,8 +9,9 @@ packages=(build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev
   libboost-dev libsimdjson-dev librocksdb-dev libnats-dev libssl-dev libgtest-dev libgmock-dev curl)
 if $tests; then
-  # clang with its sanitizer and libFuzzer runtimes: scripts/sanitize_test.sh.
-  packages+=(clang libclang-rt-14-dev python3-grpcio python3-protobuf
+  # clang with its sanitizer and libFuzzer runtimes: scripts/sanitize_test.sh;
+  # wrk drives bench/run.sh (its --quick smoke test runs in ctest).
+  packages+=(clang libclang-rt-14-dev wrk python3-grpcio python3-protobuf
     golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
     golang-github-golang-protobuf-1-5-dev)
   # nats-server: the JetStream store's tests start real servers (tests/nats/).

@@ -15,9 +15,10 @@ cmake --build build-asan -j2
 echo "==> running the C++ tests under ASan + UBSan, and the fuzzers (20 s each)"
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-# The client and buf tests exercise other languages against the same binary:
+# The client and buf tests exercise other languages against the same binary, and
+# bench_quick measures nothing useful under ASan:
 # the regular build already runs them.
-ctest --test-dir build-asan --output-on-failure -j2 -E '^(client_|buf_)'
+ctest --test-dir build-asan --output-on-failure -j2 -E '^(client_|buf_|bench_)'
 
 # The event logs' concurrency under ThreadSanitizer (build-tsan/): only the
 # log tests, which is where the threads meet (common/mutex.h says why the logs

@@ -1,0 +1,519 @@
+// bench_load: the load generator and subscriber side of the benchmark suite
+// (bench/run.sh). Sender and subscribers live in one process, so the send
+// and receipt timestamps come from the same steady clock. Prints one JSON
+// object with the results on stdout.
+//
+//   bench_load --mode=latency --http=H:P --grpc=H:P --rate=2000 --seconds=5 --subscribers=10
+//     Offers RATE webhooks/s (the nine fixture types in rotation, unique
+//     request_ids) over --connections keep-alive connections, each webhook at
+//     its scheduled time (open loop); SUBSCRIBERS streams with filter "*"
+//     timestamp each receipt. Latency = receipt - the moment the POST was
+//     written, over every (webhook, subscriber) pair: p50/p99/p99.9/max.
+//   bench_load --mode=fanout --subscribers=1000 --count=20000 --server_pid=PID
+//     SUBSCRIBERS streams with mixed filters ("*", "call.*", "sms.*", exact
+//     types); RSS of PID before and after they connect (per subscriber); then
+//     COUNT webhooks as fast as the connections allow; events delivered per
+//     second in total (first send to last receipt).
+//   bench_load --mode=replay --count=100000
+//     Stores COUNT webhooks, then one subscriber reads from the oldest up to
+//     the last one stored: events/s.
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "boost/asio/connect.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+#include "grpcpp/grpcpp.h"
+#include "switchboard/v1/event_stream.grpc.pb.h"
+
+ABSL_FLAG(std::string, mode, "latency", "latency, fanout or replay");
+ABSL_FLAG(std::string, http, "127.0.0.1:8080", "switchboard HTTP address");
+ABSL_FLAG(std::string, grpc, "127.0.0.1:50051", "switchboard gRPC address");
+ABSL_FLAG(std::string, fixtures, "tests/fixtures/justcall", "folder of the nine fixtures");
+ABSL_FLAG(int, rate, 2000, "latency: webhooks/s offered");
+ABSL_FLAG(double, seconds, 5, "latency: how long to offer the rate");
+ABSL_FLAG(int, subscribers, 10, "latency, fanout: concurrent Subscribe streams");
+ABSL_FLAG(int, connections, 8, "HTTP keep-alive connections of the sender");
+ABSL_FLAG(int, count, 20000, "fanout, replay: webhooks to send");
+ABSL_FLAG(int, server_pid, 0, "fanout: switchboard's pid, for its RSS");
+ABSL_FLAG(std::string, label, "", "copied into the JSON output");
+ABSL_FLAG(std::string, dump_latencies, "",
+          "latency: write 1000 quantiles (\"quantile microseconds\" lines) to this file");
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace v1 = switchboard::v1;
+using Clock = std::chrono::steady_clock;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// Same order as bench/webhook_mix.lua.
+const std::vector<std::string> kTypes = {
+    "call.completed", "call.missed",        "call.answered",   "sms.received",   "sms.sent",
+    "sms.delivered",  "voicemail.received", "contact.created", "contact.updated"};
+
+// Each fixture without its leading "{", so a request_id can go in front.
+std::vector<std::string> LoadBodies(const std::string& dir) {
+  std::vector<std::string> bodies;
+  for (const auto& type : kTypes) {
+    std::ifstream in(dir + "/" + type + ".json", std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "cannot read fixture %s/%s.json\n", dir.c_str(), type.c_str());
+      std::exit(1);
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string body = ss.str();
+    const size_t brace = body.find('{');
+    bodies.push_back(body.substr(brace + 1));
+  }
+  return bodies;
+}
+
+std::pair<std::string, std::string> SplitHostPort(const std::string& addr) {
+  const size_t colon = addr.rfind(':');
+  return {addr.substr(0, colon), addr.substr(colon + 1)};
+}
+
+struct SendResult {
+  int64_t ok = 0, errors = 0, late = 0;
+  uint64_t max_sequence = 0;
+  double seconds = 0;
+};
+
+// Sends webhooks number 0..total-1 with request_id PREFIX<n>, n over
+// `connections` keep-alive connections (connection i sends i, i+C, ...).
+// rate > 0: webhook n is written at start + n/rate (a webhook more than 1 ms
+// behind its schedule counts as late); rate 0: as fast as the answers come.
+// sent_ns (optional, size total) gets the moment each one was written.
+SendResult Send(const std::string& prefix, int64_t total, double rate, int connections,
+                std::vector<int64_t>* sent_ns) {
+  static const std::vector<std::string> bodies = LoadBodies(absl::GetFlag(FLAGS_fixtures));
+  const std::pair<std::string, std::string> hp = SplitHostPort(absl::GetFlag(FLAGS_http));
+  const std::string host = hp.first, port = hp.second;
+  std::vector<SendResult> results(connections);
+  const int64_t start = NowNs() + 10'000'000;  // 10 ms to connect
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      SendResult& r = results[c];
+      try {
+        boost::asio::io_context ioc;
+        boost::asio::ip::tcp::resolver resolver(ioc);
+        const auto endpoints = resolver.resolve(host, port);
+        auto stream = std::make_unique<beast::tcp_stream>(ioc);
+        stream->connect(endpoints);
+        stream->socket().set_option(boost::asio::ip::tcp::no_delay(true));
+        beast::flat_buffer buffer;
+        http::request<http::string_body> req(http::verb::post, "/webhooks/justcall", 11);
+        req.set(http::field::host, host);
+        req.set(http::field::content_type, "application/json");
+        for (int64_t n = c; n < total; n += connections) {
+          int64_t scheduled = 0;
+          if (rate > 0) {
+            scheduled = start + static_cast<int64_t>(n * 1e9 / rate);
+            std::this_thread::sleep_until(Clock::time_point(std::chrono::nanoseconds(scheduled)));
+          }
+          req.body() =
+              absl::StrCat("{\"request_id\":\"", prefix, n, "\",", bodies[n % bodies.size()]);
+          req.prepare_payload();
+          const int64_t now = NowNs();
+          if (sent_ns) (*sent_ns)[n] = now;
+          if (rate > 0 && now - scheduled > 1'000'000) ++r.late;
+          try {
+            http::write(*stream, req);
+            http::response<http::string_body> res;
+            http::read(*stream, buffer, res);
+            if (res.result() != http::status::ok) {
+              if (r.errors++ == 0)
+                std::fprintf(stderr, "POST answered %d %s\n", res.result_int(), res.body().c_str());
+              continue;
+            }
+            ++r.ok;
+            const size_t at = res.body().find("\"sequence\":");
+            uint64_t seq = 0;
+            if (at != std::string::npos) {
+              size_t end = at + 11;
+              while (end < res.body().size() && isdigit(res.body()[end])) ++end;
+              if (absl::SimpleAtoi(res.body().substr(at + 11, end - at - 11), &seq))
+                r.max_sequence = std::max(r.max_sequence, seq);
+            }
+          } catch (const std::exception& e) {
+            if (r.errors++ == 0) std::fprintf(stderr, "POST failed: %s\n", e.what());
+            buffer.clear();
+            stream = std::make_unique<beast::tcp_stream>(ioc);
+            try {
+              stream->connect(endpoints);
+            } catch (...) {
+            }
+          }
+        }
+      } catch (const std::exception& e) {  // cannot connect at all
+        ++r.errors;
+        std::fprintf(stderr, "sender connection %d: %s\n", c, e.what());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  SendResult total_result;
+  for (const auto& r : results) {
+    total_result.ok += r.ok;
+    total_result.errors += r.errors;
+    total_result.late += r.late;
+    total_result.max_sequence = std::max(total_result.max_sequence, r.max_sequence);
+  }
+  total_result.seconds = (NowNs() - start) / 1e9;
+  return total_result;
+}
+
+bool Matches(const std::string& pattern, const std::string& type) {
+  if (pattern == "*") return true;
+  if (absl::EndsWith(pattern, ".*"))
+    return absl::StartsWith(type, pattern.substr(0, pattern.size() - 1));
+  return pattern == type;
+}
+
+// One Subscribe stream on gRPC's callback API (no thread per subscriber).
+class Subscriber : public grpc::ClientReadReactor<v1::Event> {
+ public:
+  Subscriber(v1::EventStream::Stub* stub, v1::SubscribeRequest request, std::string run_prefix,
+             std::string warm_prefix, size_t slots)
+      : stub_(stub),
+        request_(std::move(request)),
+        run_prefix_(std::move(run_prefix)),
+        warm_prefix_(std::move(warm_prefix)),
+        received_ns_(slots, 0) {}
+
+  void Start() {
+    stub_->async()->Subscribe(&context_, &request_, this);
+    StartRead(&event_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // OnDone follows
+    const int64_t now = NowNs();
+    const std::string& id = event_.id();
+    if (absl::StartsWith(id, run_prefix_)) {
+      uint64_t n = 0;
+      if (absl::SimpleAtoi(absl::string_view(id).substr(run_prefix_.size()), &n) &&
+          n < received_ns_.size() && received_ns_[n] == 0)
+        received_ns_[n] = now;
+      last_ns_.store(now, std::memory_order_relaxed);
+      received_.fetch_add(1, std::memory_order_release);
+    } else if (absl::StartsWith(id, warm_prefix_)) {
+      warm_.fetch_add(1, std::memory_order_release);
+    }
+    const uint64_t seq = event_.sequence();
+    total_.fetch_add(1, std::memory_order_relaxed);
+    last_sequence_.store(seq, std::memory_order_release);
+    if (stop_sequence_ != 0 && seq >= stop_sequence_ && reached_ns_.load() == 0)
+      reached_ns_.store(now);
+    StartRead(&event_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED)
+      std::fprintf(stderr, "subscriber ended: %d %s\n", status.error_code(),
+                   status.error_message().c_str());
+    done_.store(true, std::memory_order_release);
+  }
+
+  void Cancel() { context_.TryCancel(); }
+  void set_stop_sequence(uint64_t seq) { stop_sequence_ = seq; }
+  int64_t received() const { return received_.load(std::memory_order_acquire); }
+  int64_t warm() const { return warm_.load(std::memory_order_acquire); }
+  int64_t total() const { return total_.load(std::memory_order_relaxed); }
+  int64_t last_ns() const { return last_ns_.load(std::memory_order_relaxed); }
+  int64_t reached_ns() const { return reached_ns_.load(); }
+  bool done() const { return done_.load(std::memory_order_acquire); }
+  const std::vector<int64_t>& received_ns() const { return received_ns_; }
+
+ private:
+  v1::EventStream::Stub* stub_;
+  grpc::ClientContext context_;
+  v1::SubscribeRequest request_;
+  v1::Event event_;
+  const std::string run_prefix_, warm_prefix_;
+  std::vector<int64_t> received_ns_;
+  std::atomic<int64_t> received_{0}, warm_{0}, total_{0}, last_ns_{0}, reached_ns_{0};
+  std::atomic<uint64_t> last_sequence_{0};
+  uint64_t stop_sequence_ = 0;
+  std::atomic<bool> done_{false};
+};
+
+// Channels of at most 50 streams each, on separate connections.
+class Channels {
+ public:
+  explicit Channels(int subscribers) {
+    const int n = std::max(1, (subscribers + 49) / 50);
+    for (int i = 0; i < n; ++i) {
+      grpc::ChannelArguments args;
+      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+      args.SetInt("switchboard.bench.channel", i);
+      auto channel = grpc::CreateCustomChannel(absl::GetFlag(FLAGS_grpc),
+                                               grpc::InsecureChannelCredentials(), args);
+      if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5))) {
+        std::fprintf(stderr, "cannot connect to gRPC at %s\n", absl::GetFlag(FLAGS_grpc).c_str());
+        std::exit(1);
+      }
+      stubs_.push_back(v1::EventStream::NewStub(channel));
+    }
+  }
+  v1::EventStream::Stub* stub(int i) { return stubs_[i % stubs_.size()].get(); }
+
+ private:
+  std::vector<std::unique_ptr<v1::EventStream::Stub>> stubs_;
+};
+
+// Polls `done` every millisecond until it holds or `timeout` passes.
+template <typename F>
+bool WaitFor(F done, double timeout_seconds) {
+  const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_seconds);
+  while (!done()) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// Sends warm-up webhooks (all types in turn) until every subscriber has seen
+// one: then every stream is registered on the server.
+bool WarmUp(const std::string& warm_prefix, std::vector<std::unique_ptr<Subscriber>>& subs) {
+  for (int round = 0; round < 50; ++round) {
+    Send(absl::StrCat(warm_prefix, round, "-"), kTypes.size(), 0, 1, nullptr);
+    if (WaitFor(
+            [&] {
+              for (auto& s : subs)
+                if (s->warm() == 0) return false;
+              return true;
+            },
+            0.2))
+      return true;
+  }
+  return false;
+}
+
+void StopAll(std::vector<std::unique_ptr<Subscriber>>& subs) {
+  for (auto& s : subs) s->Cancel();
+  WaitFor(
+      [&] {
+        for (auto& s : subs)
+          if (!s->done()) return false;
+        return true;
+      },
+      10);
+}
+
+int64_t RssKiB(int pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line))
+    if (absl::StartsWith(line, "VmRSS:")) {
+      int64_t kib = 0;
+      std::istringstream(line.substr(6)) >> kib;
+      return kib;
+    }
+  return 0;
+}
+
+std::string RunId() { return absl::StrCat(absl::ToUnixNanos(absl::Now())); }
+
+int Latency() {
+  const int rate = absl::GetFlag(FLAGS_rate);
+  const int nsubs = absl::GetFlag(FLAGS_subscribers);
+  const int64_t total = static_cast<int64_t>(rate * absl::GetFlag(FLAGS_seconds));
+  const std::string run = RunId(), prefix = "lat-" + run + "-", warm = "warm-" + run + "-";
+  Channels channels(nsubs);
+  std::vector<std::unique_ptr<Subscriber>> subs;
+  for (int i = 0; i < nsubs; ++i) {
+    v1::SubscribeRequest request;
+    request.add_event_types("*");
+    subs.push_back(std::make_unique<Subscriber>(channels.stub(i), request, prefix, warm, total));
+    subs.back()->Start();
+  }
+  if (!WarmUp(warm, subs)) {
+    std::fprintf(stderr, "subscribers did not receive the warm-up webhooks\n");
+    return 1;
+  }
+  std::vector<int64_t> sent_ns(total, 0);
+  const SendResult sent = Send(prefix, total, rate, absl::GetFlag(FLAGS_connections), &sent_ns);
+  WaitFor(
+      [&] {
+        for (auto& s : subs)
+          if (s->received() < sent.ok) return false;
+        return true;
+      },
+      10);
+  int64_t missing = 0;
+  std::vector<double> micros;
+  micros.reserve(total * nsubs);
+  for (auto& s : subs) {
+    const auto& got = s->received_ns();
+    for (int64_t n = 0; n < total; ++n) {
+      if (got[n] == 0) {
+        ++missing;
+        continue;
+      }
+      micros.push_back((got[n] - sent_ns[n]) / 1e3);
+    }
+  }
+  StopAll(subs);
+  if (micros.empty()) {
+    std::fprintf(stderr, "no event received\n");
+    return 1;
+  }
+  std::sort(micros.begin(), micros.end());
+  auto pct = [&](double p) {
+    return micros[std::min(micros.size() - 1, static_cast<size_t>(p * micros.size()))];
+  };
+  if (const std::string file = absl::GetFlag(FLAGS_dump_latencies); !file.empty()) {
+    std::ofstream out(file);
+    for (int q = 0; q < 1000; ++q) out << q / 1000.0 << ' ' << pct(q / 1000.0) << '\n';
+    out << "1 " << micros.back() << '\n';
+  }
+  std::printf(
+      "{\"scenario\":\"latency\",\"label\":\"%s\",\"rate\":%d,\"subscribers\":%d,"
+      "\"connections\":%d,\"sent\":%lld,\"errors\":%lld,\"late_sends\":%lld,"
+      "\"achieved_rate\":%.0f,\"samples\":%zu,\"missing\":%lld,\"p50_us\":%.0f,\"p99_us\":%.0f,"
+      "\"p999_us\":%.0f,\"max_us\":%.0f}\n",
+      absl::GetFlag(FLAGS_label).c_str(), rate, nsubs, absl::GetFlag(FLAGS_connections),
+      static_cast<long long>(sent.ok), static_cast<long long>(sent.errors),
+      static_cast<long long>(sent.late), sent.ok / sent.seconds, micros.size(),
+      static_cast<long long>(missing), pct(0.5), pct(0.99), pct(0.999), micros.back());
+  return missing == 0 && sent.errors == 0 ? 0 : 1;
+}
+
+int Fanout() {
+  const int nsubs = absl::GetFlag(FLAGS_subscribers);
+  const int64_t count = absl::GetFlag(FLAGS_count);
+  const int pid = absl::GetFlag(FLAGS_server_pid);
+  const std::string run = RunId(), prefix = "fan-" + run + "-", warm = "warm-" + run + "-";
+  // Mixed filters: all, a prefix, exact types, several patterns.
+  const std::vector<std::vector<std::string>> filters = {{"*"},
+                                                         {"call.*"},
+                                                         {"sms.*"},
+                                                         {"call.completed"},
+                                                         {"contact.*", "voicemail.received"},
+                                                         {"sms.received", "call.missed"}};
+  const int64_t rss_before = pid ? RssKiB(pid) : 0;
+  Channels channels(nsubs);
+  std::vector<std::unique_ptr<Subscriber>> subs;
+  std::vector<int64_t> expected(nsubs, 0);
+  for (int i = 0; i < nsubs; ++i) {
+    v1::SubscribeRequest request;
+    const auto& f = filters[i % filters.size()];
+    for (const auto& p : f) request.add_event_types(p);
+    for (int64_t n = 0; n < count; ++n) {
+      const std::string& type = kTypes[n % kTypes.size()];
+      for (const auto& p : f)
+        if (Matches(p, type)) {
+          ++expected[i];
+          break;
+        }
+    }
+    subs.push_back(std::make_unique<Subscriber>(channels.stub(i), request, prefix, warm, 0));
+    subs.back()->Start();
+  }
+  if (!WarmUp(warm, subs)) {
+    std::fprintf(stderr, "subscribers did not receive the warm-up webhooks\n");
+    return 1;
+  }
+  const int64_t rss_after = pid ? RssKiB(pid) : 0;
+  const int64_t start = NowNs();
+  const SendResult sent = Send(prefix, count, 0, absl::GetFlag(FLAGS_connections), nullptr);
+  const bool complete = WaitFor(
+      [&] {
+        for (int i = 0; i < nsubs; ++i)
+          if (subs[i]->received() < expected[i]) return false;
+        return true;
+      },
+      60);
+  int64_t delivered = 0, expected_total = 0, last = start;
+  for (int i = 0; i < nsubs; ++i) {
+    delivered += subs[i]->received();
+    expected_total += expected[i];
+    last = std::max(last, subs[i]->last_ns());
+  }
+  const int64_t rss_loaded = pid ? RssKiB(pid) : 0;
+  StopAll(subs);
+  const double seconds = (last - start) / 1e9;
+  std::printf(
+      "{\"scenario\":\"fanout\",\"label\":\"%s\",\"subscribers\":%d,\"webhooks\":%lld,"
+      "\"ingest_rate\":%.0f,\"delivered\":%lld,\"expected\":%lld,\"seconds\":%.3f,"
+      "\"delivered_per_s\":%.0f,\"rss_before_kib\":%lld,\"rss_subscribed_kib\":%lld,"
+      "\"rss_after_load_kib\":%lld,\"rss_per_subscriber_kib\":%.1f}\n",
+      absl::GetFlag(FLAGS_label).c_str(), nsubs, static_cast<long long>(sent.ok),
+      sent.ok / sent.seconds, static_cast<long long>(delivered),
+      static_cast<long long>(expected_total), seconds, delivered / std::max(seconds, 1e-9),
+      static_cast<long long>(rss_before), static_cast<long long>(rss_after),
+      static_cast<long long>(rss_loaded), nsubs ? double(rss_after - rss_before) / nsubs : 0.0);
+  return complete && sent.errors == 0 ? 0 : 1;
+}
+
+int Replay() {
+  const int64_t count = absl::GetFlag(FLAGS_count);
+  const std::string run = RunId(), prefix = "rep-" + run + "-";
+  const SendResult sent = Send(prefix, count, 0, absl::GetFlag(FLAGS_connections), nullptr);
+  if (sent.ok == 0) {
+    std::fprintf(stderr, "nothing stored\n");
+    return 1;
+  }
+  Channels channels(1);
+  v1::SubscribeRequest request;
+  request.add_event_types("*");
+  request.set_from_oldest(true);
+  std::vector<std::unique_ptr<Subscriber>> subs;
+  subs.push_back(std::make_unique<Subscriber>(channels.stub(0), request, prefix, "-", 0));
+  subs[0]->set_stop_sequence(sent.max_sequence);
+  const int64_t start = NowNs();
+  subs[0]->Start();
+  const bool complete = WaitFor([&] { return subs[0]->reached_ns() != 0; }, 120);
+  const int64_t end = complete ? subs[0]->reached_ns() : NowNs();
+  const int64_t events = subs[0]->total();
+  StopAll(subs);
+  const double seconds = (end - start) / 1e9;
+  std::printf(
+      "{\"scenario\":\"replay\",\"label\":\"%s\",\"stored\":%lld,\"ingest_rate\":%.0f,"
+      "\"last_sequence\":%llu,\"events_read\":%lld,\"seconds\":%.3f,\"events_per_s\":%.0f}\n",
+      absl::GetFlag(FLAGS_label).c_str(), static_cast<long long>(sent.ok), sent.ok / sent.seconds,
+      static_cast<unsigned long long>(sent.max_sequence), static_cast<long long>(events), seconds,
+      events / std::max(seconds, 1e-9));
+  return complete ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const std::string mode = absl::GetFlag(FLAGS_mode);
+  if (mode == "latency") return Latency();
+  if (mode == "fanout") return Fanout();
+  if (mode == "replay") return Replay();
+  std::fprintf(stderr, "--mode must be latency, fanout or replay\n");
+  return 2;
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's result lines (one JSON object per measurement) into a
+table on stdout, a JSON file and the markdown report. Exits 1 when a scenario
+produced no number (the smoke test's check); never judges timings."""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+
+def machine():
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_kib = 0
+    try:
+        with open("/proc/meminfo") as f:
+            mem_kib = int(f.readline().split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=False,
+                                cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+    except OSError:
+        commit = ""
+    return {"cores": os.cpu_count(), "cpu": model, "memory_gib": round(mem_kib / 2**20, 1),
+            "kernel": platform.release(), "commit": commit,
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def met(ok):
+    return "met" if ok else "**not met**"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--markdown", default="")
+    ap.add_argument("--plot", default="")
+    ap.add_argument("--quick", default="0")
+    ap.add_argument("--command", default="bench/run.sh")
+    args = ap.parse_args()
+    quick = args.quick == "1"
+
+    rows = []
+    with open(args.results) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                rows.append(json.loads(line))
+    by = lambda s: [r for r in rows if r["scenario"] == s]
+    ingest = {r["label"]: r for r in by("ingest")}
+    latency, fanout, replay = by("latency"), by("fanout"), by("replay")
+
+    problems = []
+    for name in ("baseline", "memory", "durable"):
+        if ingest.get(name, {}).get("requests_per_s", 0) <= 0:
+            problems.append(f"no ingest figure for {name}")
+    if not latency or any(r["samples"] <= 0 for r in latency):
+        problems.append("no latency figure")
+    if not fanout or fanout[0]["delivered_per_s"] <= 0:
+        problems.append("no fan-out figure")
+    if not replay or replay[0]["events_per_s"] <= 0:
+        problems.append("no replay figure")
+
+    base = ingest.get("baseline", {}).get("requests_per_s", 0) or 1
+    info = machine()
+    targets = []
+    lines = []
+    out = lines.append
+
+    out(f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB, Linux "
+        f"{info['kernel']}; commit {info['commit']}; {info['date']}"
+        + (" — **quick mode: short runs, not representative**" if quick else ""))
+    out("Load generators (wrk, bench_load) and the server share these cores.")
+    out("")
+    out("### 1. Ingest throughput (wrk -t2 -c64, nine fixture types, unique request_ids)")
+    out("")
+    out("| server | requests/s | vs baseline | non-2xx | target |")
+    out("|---|---:|---:|---:|---|")
+    for name, desc, goal in (("baseline", "baseline (Beast, 200 to any POST)", None),
+                             ("memory", "switchboard, in-memory store", 0.7),
+                             ("durable", "switchboard, RocksDB, fsync per group commit", 0.5)):
+        r = ingest.get(name)
+        if not r:
+            continue
+        ratio = r["requests_per_s"] / base
+        t = ""
+        if goal:
+            ok = ratio >= goal
+            t = f">= {goal}x: {met(ok)}"
+            targets.append((f"ingest {name} >= {goal}x baseline", f"{ratio:.2f}x", ok))
+        out(f"| {desc} | {r['requests_per_s']:.0f} | {ratio:.2f}x | {r['non_2xx']} | {t} |")
+    out("")
+    out("### 2. POST -> subscriber latency (open loop, 8 keep-alive connections, filter \"*\")")
+    out("")
+    out("| store | offered/s | achieved/s | subscribers | p50 µs | p99 µs | p99.9 µs | max µs "
+        "| late sends | missing | target |")
+    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in latency:
+        t = ""
+        goal = {(2000, 10): 2000, (10000, 10): 5000}.get((r["rate"], r["subscribers"]))
+        if goal:
+            ok = r["p99_us"] < goal and r["missing"] == 0
+            t = f"p99 < {goal // 1000} ms: {met(ok)}"
+            targets.append((f"e2e p99 < {goal // 1000} ms at {r['rate']}/s, 10 subscribers "
+                            f"({r['label']} store)", f"{r['p99_us']:.0f} µs", ok))
+        out(f"| {r['label']} | {r['rate']} | {r['achieved_rate']:.0f} | {r['subscribers']} | "
+            f"{r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['p999_us']:.0f} | {r['max_us']:.0f} | "
+            f"{r['late_sends']} | {r['missing']} | {t} |")
+    out("")
+    out("Latency = subscriber receipt minus the moment the POST was written, both on one steady "
+        "clock (one process), over every (webhook, subscriber) pair. A late send is a webhook "
+        "written more than 1 ms after its scheduled time (the generator fell behind).")
+    if args.plot:
+        out("")
+        out("![latency distribution](../bench/latency.png)")
+    out("")
+    out("### 3. Fan-out (memory store, mixed filters: *, call.*, sms.*, call.completed, "
+        "contact.*+voicemail.received, sms.received+call.missed)")
+    out("")
+    out("| subscribers | webhooks | deliveries expected | delivered | events delivered/s "
+        "| server RSS before → subscribed | RSS per subscriber | target |")
+    out("|---:|---:|---:|---:|---:|---|---:|---|")
+    for r in fanout:
+        per = r["rss_per_subscriber_kib"]
+        ok = per < 64
+        t = f"< 64 KiB: {met(ok)}" if r["subscribers"] >= 1000 else ""
+        if r["subscribers"] >= 1000:
+            targets.append(("1,000 subscribers under 64 KiB RSS each", f"{per:.1f} KiB", ok))
+        out(f"| {r['subscribers']} | {r['webhooks']} | {r['expected']} | {r['delivered']} | "
+            f"{r['delivered_per_s']:.0f} | {r['rss_before_kib']} → {r['rss_subscribed_kib']} KiB "
+            f"| {per:.1f} KiB | {t} |")
+    out("")
+    out("### 4. Replay (durable store, loaded with --nosync; one subscriber, from the oldest)")
+    out("")
+    out("| events stored | stored at (webhooks/s) | events read | seconds | events/s | target |")
+    out("|---:|---:|---:|---:|---:|---|")
+    for r in replay:
+        ok = r["events_per_s"] >= 300000
+        t = f">= 300k/s: {met(ok)}" if r["stored"] >= 1000000 else ""
+        if r["stored"] >= 1000000:
+            targets.append(("replay of 1M events >= 300k events/s", f"{r['events_per_s']:.0f}/s", ok))
+        out(f"| {r['stored']} | {r['ingest_rate']:.0f} | {r['events_read']} | {r['seconds']:.2f} | "
+            f"{r['events_per_s']:.0f} | {t} |")
+    out("")
+    out("### Notes")
+    out("")
+    out("- Everything shares the machine's cores: wrk or bench_load (sender and every subscriber, "
+        "gRPC decoding included) and the server. With 100 subscribers, in fan-out and in replay "
+        "the subscribers' own CPU is part of what is measured.")
+    out("- `missing` counts (webhook, subscriber) pairs not delivered within 10 s after the last "
+        "send: the offered load is beyond what the machine delivers (the latency row is then "
+        "queueing, not latency). `late sends`: the sender itself fell behind its schedule.")
+    out("- The durable store answers after fsync (group commit); its latency includes the disk's "
+        "fsync time. Replay loads with `--nosync` only to load faster; the reads are the same.")
+    out("")
+    out("### Targets" + (" (quick mode: indicative only)" if quick else ""))
+    out("")
+    if targets:
+        out("| target | measured | |")
+        out("|---|---:|---|")
+        for name, value, ok in targets:
+            out(f"| {name} | {value} | {met(ok)} |")
+    else:
+        out("No target applies to this run's sizes.")
+
+    print("\n".join(lines))
+    doc = {"machine": info, "quick": quick, "command": args.command, "baseline_requests_per_s": base,
+           "results": rows,
+           "targets": [{"target": n, "measured": v, "met": ok} for n, v, ok in targets]}
+    with open(args.json, "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write("# Benchmarks\n\n")
+            f.write(f"Produced by `{args.command.strip()}` (README, \"Benchmarks\"); every figure "
+                    "below is from one run, the baseline included. Raw numbers: "
+                    "`bench/results.json` (not committed).\n\n")
+            f.write("\n".join(lines))
+            f.write("\n")
+    if problems:
+        print("MISSING: " + "; ".join(problems), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
