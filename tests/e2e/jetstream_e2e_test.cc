@@ -34,6 +34,7 @@
 #include "switchboard/v1/event.pb.h"
 #include "switchboard/v1/event_stream.grpc.pb.h"
 #include "switchboard_process.h"
+#include "webhook_answers.h"
 #include "tests/nats/nats_server.h"
 
 namespace switchboard::e2e {
@@ -48,35 +49,15 @@ using ::switchboard::v1::SubscribeRequest;
 constexpr absl::string_view kWebhookPath = "/webhooks/justcall";
 constexpr char kStream[] = "E2E";
 
+using Accepted = AcceptedWebhook;
+
 std::string Webhook(absl::string_view request_id, int duration = 1) {
-  return absl::StrCat(R"({"request_id":")", request_id,
-                      R"(","type":"call.completed","data":{"call_id":"c-)", request_id,
-                      R"(","direction":"inbound","duration":)", duration, "}}");
+  return CallCompletedWebhook(request_id, duration);
 }
-
-struct Accepted {
-  std::string id;
-  uint64_t sequence = 0;
-  bool duplicate = false;
-};
-
-// A 200 answer {"id","sequence"[,"duplicate"]}, or nullopt.
 std::optional<Accepted> ParseAccepted(const HttpResponse& response) {
-  if (response.status != 200) return std::nullopt;
-  google::protobuf::Struct json;
-  if (!google::protobuf::util::JsonStringToMessage(response.body, &json).ok()) return std::nullopt;
-  const auto& fields = json.fields();
-  if (!fields.contains("id") || !fields.contains("sequence")) return std::nullopt;
-  Accepted accepted;
-  accepted.id = fields.at("id").string_value();
-  accepted.sequence = static_cast<uint64_t>(fields.at("sequence").number_value());
-  accepted.duplicate = fields.contains("duplicate") && fields.at("duplicate").bool_value();
-  return accepted;
+  return ParseAcceptedWebhook(response);
 }
-
-std::string Describe(const HttpResponse& response) {
-  return response.status == 0 ? response.error : absl::StrCat(response.status, " ", response.body);
-}
+std::string Describe(const HttpResponse& response) { return DescribeAnswer(response); }
 
 // A subscriber for every type that, when its stream ends (its instance
 // died), resubscribes to the next address with after_sequence set to the last
