@@ -197,7 +197,11 @@ absl::StatusOr<std::unique_ptr<net::ssl::context>> MakeTlsContext(
 }
 
 HttpServer::HttpServer(Options options, HttpHandler* handler)
-    : options_(std::move(options)), handler_(handler), acceptor_(net::make_strand(ioc_)) {}
+    : options_(std::move(options)),
+      handler_(handler),
+      // The hint lets Asio skip waking other threads when there are none.
+      ioc_(std::max(1, options_.io_threads)),
+      acceptor_(net::make_strand(ioc_)) {}
 
 HttpServer::~HttpServer() { Shutdown(absl::ZeroDuration()); }
 
