@@ -1,17 +1,22 @@
 #include "gateway/webhook_translator.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "common/event_types.h"
 #include "common/status_macros.h"
 #include "common/status_util.h"
@@ -26,6 +31,7 @@
 namespace switchboard::gateway {
 namespace {
 
+using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
@@ -41,13 +47,51 @@ absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.
 constexpr int64_t kMinTimestampSeconds = -62135596800;
 constexpr int64_t kMaxTimestampSeconds = 253402300799;
 
-// A field path such as "data.changed_fields[1]", built only when reporting.
-std::string Join(absl::string_view parent, absl::string_view key) {
-  return parent.empty() ? std::string(key) : absl::StrCat(parent, ".", key);
-}
+// Names a JSON value in errors, e.g. "data.changed_fields[1]": a key, or an
+// array index, under a parent path. Every value visited gets one, so it only
+// points (at its parent on the caller's stack, and at the key in the parsed
+// document) and the text is rendered only when an error reports it.
+class FieldPath {
+ public:
+  // A top-level name such as "data"; "" for the envelope itself.
+  explicit FieldPath(absl::string_view root) : key_(root) {}
+  // `key` in the object at `parent`.
+  FieldPath(const FieldPath& parent, absl::string_view key) : parent_(&parent), key_(key) {}
+  // Element `index` of the array at `parent`.
+  FieldPath(const FieldPath& parent, size_t index)
+      : parent_(&parent), index_(index), is_index_(true) {}
+
+  // "parent.key" ("key" when the parent renders empty), or "parent[index]".
+  std::string ToString() const {
+    std::string text;
+    AppendTo(&text);
+    return text;
+  }
+
+ private:
+  void AppendTo(std::string* text) const {
+    if (parent_ != nullptr) parent_->AppendTo(text);
+    if (is_index_) {
+      absl::StrAppend(text, "[", index_, "]");
+    } else if (text->empty()) {
+      text->append(key_.data(), key_.size());
+    } else {
+      absl::StrAppend(text, ".", key_);
+    }
+  }
+
+  const FieldPath* parent_ = nullptr;
+  absl::string_view key_;
+  size_t index_ = 0;
+  bool is_index_ = false;
+};
 
 absl::Status FieldError(absl::string_view path, absl::string_view message) {
   return WithField(absl::InvalidArgumentError(absl::StrCat(path, ": ", message)), path);
+}
+
+absl::Status FieldError(const FieldPath& path, absl::string_view message) {
+  return FieldError(path.ToString(), message);
 }
 
 const char* JsonTypeName(const element& value) {
@@ -64,19 +108,19 @@ const char* JsonTypeName(const element& value) {
   return "a value";
 }
 
-absl::Status WrongType(absl::string_view path, absl::string_view expected, const element& got) {
+absl::Status WrongType(const FieldPath& path, absl::string_view expected, const element& got) {
   return FieldError(path, absl::StrCat("expected ", expected, ", got ", JsonTypeName(got)));
 }
 
 // Rejects objects that repeat a key: which value would win is ambiguous, and
 // a signature or de-duplication key computed elsewhere could disagree with us.
-absl::Status CheckNoDuplicateKeys(const object& obj, absl::string_view path) {
+absl::Status CheckNoDuplicateKeys(const object& obj, const FieldPath& path) {
   constexpr size_t kLinearScanLimit = 16;  // webhook objects are small
   if (obj.size() <= kLinearScanLimit) {
     for (auto a = obj.begin(); a != obj.end(); ++a) {
       auto b = a;
       for (++b; b != obj.end(); ++b) {
-        if (a.key() == b.key()) return FieldError(Join(path, Sv(a.key())), "duplicate key");
+        if (a.key() == b.key()) return FieldError(FieldPath(path, Sv(a.key())), "duplicate key");
       }
     }
     return absl::OkStatus();
@@ -84,15 +128,92 @@ absl::Status CheckNoDuplicateKeys(const object& obj, absl::string_view path) {
   absl::flat_hash_set<absl::string_view> seen;
   seen.reserve(obj.size());
   for (auto it = obj.begin(); it != obj.end(); ++it) {
-    if (!seen.insert(Sv(it.key())).second) return FieldError(Join(path, Sv(it.key())), "duplicate key");
+    if (!seen.insert(Sv(it.key())).second) {
+      return FieldError(FieldPath(path, Sv(it.key())), "duplicate key");
+    }
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<absl::Time> ParseTime(absl::string_view text, absl::string_view path) {
+// The `count` characters of `text` from `pos` as a decimal number, or false
+// unless they are all ASCII digits.
+bool ParseDigits(absl::string_view text, size_t pos, size_t count, int* value) {
+  if (pos + count > text.size()) return false;
+  *value = 0;
+  for (const char c : text.substr(pos, count)) {
+    if (!absl::ascii_isdigit(c)) return false;
+    *value = *value * 10 + (c - '0');
+  }
+  return true;
+}
+
+int DaysInMonth(int year, int month) {
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// absl::ParseTime goes through cctz's general strptime, which shows in
+// profiles. This reads the shapes senders actually use, strictly:
+//   YYYY-MM-DDTHH:MM:SS[.F{1,9}](Z|z|+HH:MM|-HH:MM)   and   YYYY-MM-DD HH:MM:SS (UTC)
+// with every field in range. Anything else (a leap second, more than nine
+// fraction digits, 't', other widths, surrounding spaces, ...) returns false,
+// and the caller asks absl::ParseTime, which accepts all of the above and more
+// and gives the same instant: tests/gateway/webhook_translator_test.cc
+// compares the two.
+bool ParseCommonTime(absl::string_view text, absl::Time* time) {
+  if (text.size() < 19) return false;
+  int year, month, day, hour, minute, second;
+  if (!ParseDigits(text, 0, 4, &year) || text[4] != '-' || !ParseDigits(text, 5, 2, &month) ||
+      text[7] != '-' || !ParseDigits(text, 8, 2, &day) || !ParseDigits(text, 11, 2, &hour) ||
+      text[13] != ':' || !ParseDigits(text, 14, 2, &minute) || text[16] != ':' ||
+      !ParseDigits(text, 17, 2, &second)) {
+    return false;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
+      minute > 59 || second > 59) {
+    return false;
+  }
+  absl::string_view rest = text.substr(19);
+  int64_t nanos = 0;
+  int offset_seconds = 0;
+  if (text[10] == ' ') {
+    if (!rest.empty()) return false;
+  } else if (text[10] == 'T') {
+    if (!rest.empty() && rest[0] == '.') {
+      rest.remove_prefix(1);
+      size_t digits = 0;
+      while (digits < rest.size() && absl::ascii_isdigit(rest[digits])) ++digits;
+      if (digits == 0 || digits > 9) return false;
+      for (size_t i = 0; i < 9; ++i) nanos = nanos * 10 + (i < digits ? rest[i] - '0' : 0);
+      rest.remove_prefix(digits);
+    }
+    if (rest == "Z" || rest == "z") {
+      offset_seconds = 0;
+    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+      int offset_hours, offset_minutes;
+      if (!ParseDigits(rest, 1, 2, &offset_hours) || !ParseDigits(rest, 4, 2, &offset_minutes) ||
+          offset_hours > 23 || offset_minutes > 59) {
+        return false;
+      }
+      offset_seconds = (offset_hours * 60 + offset_minutes) * 60;
+      if (rest[0] == '-') offset_seconds = -offset_seconds;
+    } else {
+      return false;
+    }
+  } else {
+    return false;
+  }
+  *time = absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, second),
+                          absl::UTCTimeZone()) -
+          absl::Seconds(offset_seconds) + absl::Nanoseconds(nanos);
+  return true;
+}
+
+absl::StatusOr<absl::Time> ParseTime(absl::string_view text, const FieldPath& path) {
   absl::Time time;
   std::string unused;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &unused) &&
+  if (!ParseCommonTime(text, &time) && !absl::ParseTime(absl::RFC3339_full, text, &time, &unused) &&
       !absl::ParseTime("%Y-%m-%d %H:%M:%S", text, absl::UTCTimeZone(), &time, &unused)) {
     return FieldError(path, absl::StrFormat(
         "expected a time as RFC 3339 (\"2026-03-12T14:30:00Z\") or "
@@ -109,7 +230,7 @@ absl::StatusOr<absl::Time> ParseTime(absl::string_view text, absl::string_view p
 // Reads an integer from a JSON integer, an integral number, or a decimal
 // string, range-checked into [min, max].
 template <typename T>
-absl::StatusOr<T> ToInteger(const element& value, absl::string_view path) {
+absl::StatusOr<T> ToInteger(const element& value, const FieldPath& path) {
   constexpr auto kMin = std::numeric_limits<T>::min();
   constexpr auto kMax = std::numeric_limits<T>::max();
   auto out_of_range = [&]() {
@@ -165,7 +286,7 @@ absl::StatusOr<T> ToInteger(const element& value, absl::string_view path) {
 
 // A string field takes a JSON string, or an integer rendered in decimal
 // (some JustCall ids are numbers in one API version and strings in another).
-absl::StatusOr<std::string> ToString(const element& value, absl::string_view path) {
+absl::StatusOr<std::string> ToString(const element& value, const FieldPath& path) {
   switch (value.type()) {
     case element_type::STRING: return std::string(std::string_view(value));
     case element_type::INT64: return absl::StrCat(int64_t(value));
@@ -175,13 +296,13 @@ absl::StatusOr<std::string> ToString(const element& value, absl::string_view pat
 }
 
 absl::Status ToStructValue(const element& value, google::protobuf::Value* out,
-                           absl::string_view path);
+                           const FieldPath& path);
 
-absl::Status ToStruct(const object& obj, google::protobuf::Struct* out, absl::string_view path) {
+absl::Status ToStruct(const object& obj, google::protobuf::Struct* out, const FieldPath& path) {
   RETURN_IF_ERROR(CheckNoDuplicateKeys(obj, path));
   auto* fields = out->mutable_fields();
   for (auto [key, value] : obj) {
-    RETURN_IF_ERROR(ToStructValue(value, &(*fields)[std::string(key)], Join(path, Sv(key))));
+    RETURN_IF_ERROR(ToStructValue(value, &(*fields)[std::string(key)], FieldPath(path, Sv(key))));
   }
   return absl::OkStatus();
 }
@@ -189,7 +310,7 @@ absl::Status ToStruct(const object& obj, google::protobuf::Struct* out, absl::st
 // Depth is bounded by the parser's max_depth, so recursion is safe here.
 // `path` names `value`, for duplicate-key errors.
 absl::Status ToStructValue(const element& value, google::protobuf::Value* out,
-                           absl::string_view path) {
+                           const FieldPath& path) {
   switch (value.type()) {
     case element_type::ARRAY:
       out->mutable_list_value();  // an empty array stays a list
@@ -209,11 +330,11 @@ absl::Status ToStructValue(const element& value, google::protobuf::Value* out,
   return absl::OkStatus();
 }
 
-absl::Status FillMessage(const object& obj, Message* message, absl::string_view path);
+absl::Status FillMessage(const object& obj, Message* message, const FieldPath& path);
 
 // Sets one singular value, or adds one to a repeated field, from JSON.
 absl::Status SetValue(const element& value, const FieldDescriptor* field, Message* message,
-                      absl::string_view path) {
+                      const FieldPath& path) {
   const Reflection* r = message->GetReflection();
   const bool repeated = field->is_repeated();
   switch (field->cpp_type()) {
@@ -289,23 +410,60 @@ absl::Status SetValue(const element& value, const FieldDescriptor* field, Messag
   return FieldError(path, "unsupported field type");
 }
 
+using FieldsByName = absl::flat_hash_map<absl::string_view, const FieldDescriptor*>;
+
+// The fields of every message reachable from Event.payload, by name, so that
+// JSON keys are looked up without building a std::string (which
+// Descriptor::FindFieldByName takes). Built once; immutable afterwards, so
+// any thread may read it. nullptr for a message outside the schema's payloads.
+const FieldsByName* FieldsOf(const Descriptor* descriptor) {
+  static const auto* const kTables = [] {
+    auto* tables = new absl::flat_hash_map<const Descriptor*, FieldsByName>;
+    std::vector<const Descriptor*> pending;
+    for (const std::string& type : EventTypes::Known()) {
+      pending.push_back(EventTypes::PayloadField(type)->message_type());
+    }
+    while (!pending.empty()) {
+      const Descriptor* message = pending.back();
+      pending.pop_back();
+      auto [it, inserted] = tables->try_emplace(message);
+      if (!inserted) continue;
+      for (int i = 0; i < message->field_count(); ++i) {
+        const FieldDescriptor* field = message->field(i);
+        it->second.emplace(field->name(), field);
+        if (field->message_type() != nullptr) pending.push_back(field->message_type());
+      }
+    }
+    return tables;
+  }();
+  const auto it = kTables->find(descriptor);
+  return it == kTables->end() ? nullptr : &it->second;
+}
+
 // Fills `message` from the JSON object, one field per key of the same name.
-absl::Status FillMessage(const object& obj, Message* message, absl::string_view path) {
+absl::Status FillMessage(const object& obj, Message* message, const FieldPath& path) {
   RETURN_IF_ERROR(CheckNoDuplicateKeys(obj, path));
-  const google::protobuf::Descriptor* descriptor = message->GetDescriptor();
+  const Descriptor* descriptor = message->GetDescriptor();
+  const FieldsByName* fields = FieldsOf(descriptor);
   for (auto [key, value] : obj) {
-    const FieldDescriptor* field = descriptor->FindFieldByName(std::string(key));
+    const FieldDescriptor* field = nullptr;
+    if (fields != nullptr) {
+      const auto it = fields->find(Sv(key));
+      if (it != fields->end()) field = it->second;
+    } else {
+      field = descriptor->FindFieldByName(std::string(key));
+    }
     if (field == nullptr || value.is_null()) continue;  // unknown key, or absent
+    const FieldPath field_path(path, Sv(key));
     if (!field->is_repeated()) {
-      RETURN_IF_ERROR(SetValue(value, field, message, Join(path, Sv(key))));
+      RETURN_IF_ERROR(SetValue(value, field, message, field_path));
       continue;
     }
-    if (value.type() != element_type::ARRAY) return WrongType(Join(path, Sv(key)), "an array", value);
+    if (value.type() != element_type::ARRAY) return WrongType(field_path, "an array", value);
     size_t index = 0;
     for (element item : simdjson::dom::array(value)) {
       if (!item.is_null()) {
-        RETURN_IF_ERROR(SetValue(item, field, message,
-                                 absl::StrCat(Join(path, Sv(key)), "[", index, "]")));
+        RETURN_IF_ERROR(SetValue(item, field, message, FieldPath(field_path, index)));
       }
       ++index;
     }
@@ -316,18 +474,18 @@ absl::Status FillMessage(const object& obj, Message* message, absl::string_view 
 // The id of a webhook without a request_id: a name-based UUID (RFC 9562
 // version 8) from SHA-256 over the event's deterministic serialization
 // without id and received_at. A retried webhook gets the same id, which is
-// what de-duplication (and JetStream's Nats-Msg-Id) keys on.
+// what de-duplication (and JetStream's Nats-Msg-Id) keys on. Called before
+// either is set, so the event is serialized as is rather than copied and
+// cleared.
 std::string ContentId(const v1::Event& event) {
-  v1::Event canonical = event;
-  canonical.clear_id();
-  canonical.clear_received_at();
+  assert(event.id().empty() && !event.has_received_at());
   std::string bytes = "switchboard.v1.Event\n";
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
-    canonical.ByteSizeLong();  // caches the sizes SerializeWithCachedSizes needs
-    canonical.SerializeWithCachedSizes(&coded);
+    event.ByteSizeLong();  // caches the sizes SerializeWithCachedSizes needs
+    event.SerializeWithCachedSizes(&coded);
   }
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
@@ -341,7 +499,7 @@ std::string ContentId(const v1::Event& event) {
 }
 
 absl::StatusOr<std::string> ParseRequestId(const element& value) {
-  ASSIGN_OR_RETURN(std::string id, ToString(value, "request_id"));
+  ASSIGN_OR_RETURN(std::string id, ToString(value, FieldPath("request_id")));
   if (id.empty() || id.size() > kMaxIdBytes) {
     return FieldError("request_id", absl::StrCat("must be 1 to ", kMaxIdBytes, " bytes"));
   }
@@ -385,9 +543,11 @@ absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
     if (error == simdjson::EMPTY) return FieldError("body", "empty body; expected a JSON object");
     return FieldError("body", absl::StrCat("malformed JSON: ", simdjson::error_message(error)));
   }
-  if (root.type() != element_type::OBJECT) return WrongType("body", "a JSON object", root);
+  if (root.type() != element_type::OBJECT) {
+    return WrongType(FieldPath("body"), "a JSON object", root);
+  }
   const object envelope(root);
-  RETURN_IF_ERROR(CheckNoDuplicateKeys(envelope, ""));
+  RETURN_IF_ERROR(CheckNoDuplicateKeys(envelope, FieldPath("")));
 
   element event_field, type_field, data, timestamp, request_id;
   const bool has_event = envelope["event"].get(event_field) == simdjson::SUCCESS && !event_field.is_null();
@@ -398,7 +558,7 @@ absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
   std::string_view type;
   const char* type_key = has_event ? "event" : "type";
   if ((has_event ? event_field : type_field).get_string().get(type) != simdjson::SUCCESS) {
-    return WrongType(type_key, "a string", has_event ? event_field : type_field);
+    return WrongType(FieldPath(type_key), "a string", has_event ? event_field : type_field);
   }
   if (has_event && has_type) {
     std::string_view other;
@@ -413,7 +573,7 @@ absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
         absl::CHexEscape(Sv(type.substr(0, 128)))));
   }
   if (envelope["data"].get(data) != simdjson::SUCCESS) return FieldError("data", "missing \"data\" object");
-  if (data.type() != element_type::OBJECT) return WrongType("data", "an object", data);
+  if (data.type() != element_type::OBJECT) return WrongType(FieldPath("data"), "an object", data);
 
   v1::Event event;
   event.set_type(std::string(type));
@@ -423,17 +583,18 @@ absl::StatusOr<v1::Event> WebhookTranslator::Translate(absl::string_view body,
   if (envelope["timestamp"].get(timestamp) == simdjson::SUCCESS && !timestamp.is_null()) {
     std::string_view text;
     if (timestamp.get_string().get(text) != simdjson::SUCCESS) {
-      return WrongType("timestamp", "a time string", timestamp);
+      return WrongType(FieldPath("timestamp"), "a time string", timestamp);
     }
-    ASSIGN_OR_RETURN(absl::Time occurred_at, ParseTime(Sv(text), "timestamp"));
+    ASSIGN_OR_RETURN(absl::Time occurred_at, ParseTime(Sv(text), FieldPath("timestamp")));
     ToTimestamp(occurred_at, event.mutable_occurred_at());
   }
 
+  const FieldPath data_path("data");
   if (const FieldDescriptor* field = EventTypes::PayloadField(Sv(type))) {
     Message* payload = event.GetReflection()->MutableMessage(&event, field);
-    RETURN_IF_ERROR(FillMessage(object(data), payload, "data"));
+    RETURN_IF_ERROR(FillMessage(object(data), payload, data_path));
   } else {
-    RETURN_IF_ERROR(ToStruct(object(data), event.mutable_other(), "data"));
+    RETURN_IF_ERROR(ToStruct(object(data), event.mutable_other(), data_path));
   }
   if (event.id().empty()) event.set_id(ContentId(event));
   ToTimestamp(received_at, event.mutable_received_at());
