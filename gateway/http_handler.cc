@@ -89,7 +89,20 @@ HttpResponse ToHttpResponse(const absl::Status& status, unsigned version, bool k
 
 HttpHandler::HttpHandler(EventLog* log, ServiceMetrics* metrics, const WebhookVerifier* verifier,
                          WebhookTranslator::Options translator_options)
-    : log_(log), metrics_(metrics), verifier_(verifier), translator_(translator_options) {}
+    : log_(log), metrics_(metrics), verifier_(verifier), translator_(translator_options) {
+  for (const std::string& type : EventTypes::Known()) {
+    stored_by_type_[type] = &metrics_->webhooks.WithLabels({type, "200"});
+  }
+}
+
+void HttpHandler::CountWebhook(absl::string_view type, unsigned status) {
+  if (status == 200) {
+    if (auto it = stored_by_type_.find(type); it != stored_by_type_.end()) {
+      return it->second->Increment();
+    }
+  }
+  metrics_->webhooks.WithLabels({type, absl::StrCat(status)}).Increment();
+}
 
 void HttpHandler::Handle(HttpRequest request, Respond respond) {
   const unsigned version = request.version();
@@ -153,7 +166,7 @@ void HttpHandler::HandleWebhook(HttpRequest request, Respond respond) {
   // Counts the answer by type and status, then sends it.
   auto answer = [this, start, respond = std::move(respond)](
                     absl::string_view type, HttpResponse response) mutable {
-    metrics_->webhooks.WithLabels({type, absl::StrCat(response.result_int())}).Increment();
+    CountWebhook(type, response.result_int());
     metrics_->webhook_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - start));
     std::move(respond)(std::move(response));
   };

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -48,8 +49,14 @@ class HttpHandler {
  private:
   void HandleWebhook(HttpRequest request, Respond respond);
 
+  // Counts an answered webhook in switchboard_webhooks_total.
+  void CountWebhook(absl::string_view type, unsigned status);
+
   EventLog* const log_;
   ServiceMetrics* const metrics_;
+  // switchboard_webhooks_total{type=T,status="200"} for every known type,
+  // looked up once: the family's own lookup takes a lock and builds strings.
+  absl::flat_hash_map<std::string, metrics::Counter*> stored_by_type_;
   const WebhookVerifier* const verifier_;
   const WebhookTranslator translator_;
   std::atomic<bool> ready_{true};
