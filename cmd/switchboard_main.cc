@@ -19,6 +19,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -381,5 +382,9 @@ int main(int argc, char** argv) {
       "  switchboard --http_addr=127.0.0.1:8080 --grpc_addr=127.0.0.1:50051\n"
       "Flags (see --help for all):");
   absl::ParseCommandLine(argc, argv);
+  // Debian's Abseil is built with Mutex deadlock detection on: a lock-order
+  // graph update on every lock, 7% of the server's time when streaming
+  // (perf, docs/BENCHMARKS.md). The unit tests keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   return switchboard::Run();
 }
