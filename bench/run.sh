@@ -8,8 +8,13 @@
 #      measured in this run;
 #   2. POST -> subscriber latency p50/p99/p99.9 at fixed offered rates with
 #      1, 10 (and 100) subscribers, both stores (bench/bench_load --mode=latency);
-#   3. fan-out: N subscribers with mixed filters, events delivered/s in total
-#      and server RSS per subscriber (--mode=fanout, memory store);
+#   3. fan-out: N subscribers with mixed filters, events delivered/s in total,
+#      per-subscriber rates (median, minimum) and server RSS per subscriber;
+#      then, on the same server, fresh N plus one deliberately slow subscriber
+#      (filter "*", reads at most 100 events/s): the same figures, the slow
+#      one's count and how it ended; the ratio of the normal subscribers'
+#      median rates, with / without, is the slow subscriber's cost to them
+#      (--mode=fanout --slow_subscribers=1, memory store);
 #   4. replay: one subscriber reading K stored events from the oldest
 #      (--mode=replay, durable store).
 # Prints a table; writes bench/results.json and docs/BENCHMARKS.md (plus
@@ -59,6 +64,7 @@ else
   wrk_secs=10 lat_secs=5 rates="2000 10000" sub_counts="1 10 100" fan_subs=1000 fan_count=20000
   replay_count=1000000
 fi
+fan_slow=1 slow_rate=100  # scenario 3's deliberately slow subscriber(s), events/s each
 
 work=$(mktemp -d)
 pid=
@@ -147,11 +153,12 @@ for store in memory durable; do
   stop
 done
 
-# Scenario 3: fan-out on a fresh memory store.
+# Scenario 3: fan-out on a fresh memory store, without then with slow subscribers.
 start memory "$build_dir/switchboard" "${common_flags[@]}" "${memory_flags[@]}"
-echo "==> 3. fan-out: $fan_subs subscribers (mixed filters), $fan_count webhooks" >&2
+echo "==> 3. fan-out: $fan_subs subscribers (mixed filters), $fan_count webhooks; then fresh" \
+  "$fan_subs plus $fan_slow slow (reading <= $slow_rate events/s), $fan_count webhooks" >&2
 load --mode=fanout --label=memory --subscribers="$fan_subs" --count="$fan_count" \
-  --connections=8 --server_pid="$pid"
+  --connections=8 --server_pid="$pid" --slow_subscribers="$fan_slow" --slow_rate="$slow_rate"
 stop
 
 # Scenario 4: replay from a fresh durable store.
