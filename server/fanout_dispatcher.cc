@@ -52,6 +52,21 @@ size_t FanoutDispatcher::listener_count() const {
 void FanoutDispatcher::Run(uint64_t dispatched) {
   std::vector<EventPtr> batch;
   while (!stopping_) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (listeners_.empty()) {
+        // Nobody to tell: skip what is stored meanwhile. A listener reads
+        // what was stored before it registered from the log itself, so
+        // starting from here (read under mu_, before any Register() that
+        // ends the wait) leaves it no gap.
+        dispatched = log_->LastSequence();
+        auto has_listeners = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return !listeners_.empty();
+        };
+        mu_.AwaitWithTimeout(absl::Condition(&has_listeners), kPollInterval);
+        continue;
+      }
+    }
     if (log_->WaitForNewer(dispatched, kPollInterval) <= dispatched) continue;
     batch.clear();
     absl::Status status = log_->Read(dispatched, kMaxBatch, &batch);

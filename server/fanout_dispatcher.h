@@ -22,9 +22,10 @@ class FanoutListener {
 };
 
 // Follows the tail of the event log on one thread and hands every new batch
-// of events to every registered listener. Listeners that cannot keep up
-// ignore batches and read the log themselves, so one slow listener never
-// delays the others or the gateway (which only appends to the log).
+// of events to every registered listener (while there is none, it only waits
+// for one). Listeners that cannot keep up ignore batches and read the log
+// themselves, so one slow listener never delays the others or the gateway
+// (which only appends to the log).
 //
 // Thread-safe. Register/Unregister may be called from any thread;
 // Unregister() returns only once no OnAppended() call on that listener is
