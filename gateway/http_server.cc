@@ -257,6 +257,10 @@ void HttpServer::Accept() {
         beast::error_code ignored;
         socket.close(ignored);
       } else {
+        // Each answer is one small write: send it now, not after the peer's
+        // delayed ACK of the previous one (Nagle).
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         if (tls_ != nullptr) {
           std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
               options_, handler_, registry_, std::move(socket), *tls_)
