@@ -107,16 +107,26 @@ durable_flags() { echo "--store=rocksdb --data_dir=$work/data-$1"; }  # fsync pe
 # reads come from RocksDB either way).
 common_flags=(--http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 --max_subscribers_per_token=100000)
 
+cpu_ticks() { awk '{print $14, $15}' "/proc/$pid/stat"; }  # user, kernel (clock ticks)
+
 ingest() { # NAME : wrk against $http, appends a result line
-  local name=$1 out rps non2xx
+  local name=$1 out rps non2xx requests before after
   echo "==> 1. ingest, $name: wrk -t2 -c64 -d${wrk_secs}s -s bench/webhook_mix.lua" >&2
+  before=$(cpu_ticks)
   out=$(wrk -t2 -c64 -d"${wrk_secs}s" -s bench/webhook_mix.lua "http://$http/webhooks/justcall")
+  after=$(cpu_ticks)
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
   non2xx=$(awk '/^non-2xx:/ {gsub(",", "", $2); print $2}' <<<"$out")
-  echo "    $rps requests/s, non-2xx: ${non2xx:-?}" >&2
-  [[ -n $rps ]] || { echo "$out" >&2; exit 1; }
-  printf '{"scenario":"ingest","label":"%s","requests_per_s":%s,"non_2xx":%s,"seconds":%s}\n' \
-    "$name" "$rps" "${non2xx:-0}" "$wrk_secs" >>"$results"
+  [[ -n $rps && -n $requests ]] || { echo "$out" >&2; exit 1; }
+  # The server's CPU time per request, user and kernel, in microseconds.
+  read -r cpu_user cpu_kernel < <(echo "$before $after $(getconf CLK_TCK) $requests" |
+    awk '{printf "%.2f %.2f\n", ($3-$1)*1e6/$5/$6, ($4-$2)*1e6/$5/$6}')
+  echo "    $rps requests/s, non-2xx: ${non2xx:-?}; server CPU per request: $cpu_user µs user," \
+    "$cpu_kernel µs kernel" >&2
+  printf '{"scenario":"ingest","label":"%s","requests_per_s":%s,"non_2xx":%s,"seconds":%s,%s}\n' \
+    "$name" "$rps" "${non2xx:-0}" "$wrk_secs" \
+    "\"cpu_user_us_per_request\":$cpu_user,\"cpu_kernel_us_per_request\":$cpu_kernel" >>"$results"
 }
 
 load() { # bench_load flags... : appends its JSON line
