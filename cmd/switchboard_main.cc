@@ -384,7 +384,7 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   // Debian's Abseil is built with Mutex deadlock detection on: a lock-order
   // graph update on every lock, 7% of the server's time when streaming
-  // (perf, docs/BENCHMARKS.md). The unit tests keep it.
+  // (perf, docs/PERFORMANCE.md). The unit tests keep it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   return switchboard::Run();
 }

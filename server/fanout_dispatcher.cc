@@ -12,7 +12,7 @@ constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 // log again, so events arriving meanwhile go out together. Without the pause
 // a dispatcher faster than the gateway goes to sleep after every event and
 // every append pays a futex wake-up: 15% of the HTTP thread's time at 50k
-// webhooks/s (perf, docs/BENCHMARKS.md). Adds at most this (plus timer slack)
+// webhooks/s (perf, docs/PERFORMANCE.md). Adds at most this (plus timer slack)
 // to an event's latency, and only under a steady stream of events.
 constexpr absl::Duration kCoalesce = absl::Microseconds(100);
 }  // namespace
