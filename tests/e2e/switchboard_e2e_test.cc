@@ -52,6 +52,7 @@
 #include "switchboard/v1/event_stream.grpc.pb.h"
 #include "switchboard/v1/event_stream.pb.h"
 #include "switchboard_process.h"
+#include "webhook_answers.h"
 
 #ifndef SWITCHBOARD_FIXTURES_DIR
 #error "SWITCHBOARD_FIXTURES_DIR must be defined to tests/fixtures/justcall"
@@ -125,28 +126,20 @@ std::string Describe(const HttpResponse& response) {
 }
 
 // What POST /webhooks/justcall answers on success.
-struct Accepted {
-  std::string id;
-  uint64_t sequence = 0;
-};
+using Accepted = AcceptedWebhook;
 
+// ParseAcceptedWebhook, stricter (a non-empty id, a positive sequence) and
+// saying what was wrong.
 ::testing::AssertionResult ParseAccepted(const HttpResponse& response, Accepted* accepted) {
   if (response.status != 200) {
     return ::testing::AssertionFailure() << "expected HTTP 200, got " << Describe(response);
   }
-  std::optional<Struct> json = ParseJsonObject(response.body);
-  if (!json) return ::testing::AssertionFailure() << "200 body is not JSON: " << response.body;
-  const auto& fields = json->fields();
-  auto id = fields.find("id");
-  auto sequence = fields.find("sequence");
-  if (id == fields.end() || id->second.string_value().empty() || sequence == fields.end() ||
-      sequence->second.kind_case() != google::protobuf::Value::kNumberValue ||
-      sequence->second.number_value() < 1) {
+  std::optional<Accepted> parsed = ParseAcceptedWebhook(response);
+  if (!parsed || parsed->id.empty() || parsed->sequence < 1) {
     return ::testing::AssertionFailure()
            << "200 body lacks a non-empty \"id\" or a positive \"sequence\": " << response.body;
   }
-  accepted->id = id->second.string_value();
-  accepted->sequence = static_cast<uint64_t>(sequence->second.number_value());
+  *accepted = *std::move(parsed);
   return ::testing::AssertionSuccess();
 }
 
