@@ -74,6 +74,28 @@ int ParseListeningPort(absl::string_view line, absl::string_view marker) {
 
 }  // namespace
 
+void ExecChild(int stdin_fd, int stdout_fd, int stderr_fd, pid_t parent, char* const* argv) {
+  // dup2() clears O_CLOEXEC on the new descriptors.
+  dup2(stdin_fd, STDIN_FILENO);
+  dup2(stdout_fd, STDOUT_FILENO);
+  dup2(stderr_fd, STDERR_FILENO);
+  struct sigaction dfl;
+  std::memset(&dfl, 0, sizeof(dfl));
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);
+  execv(argv[0], argv);
+  static const char kMessage[] = "e2e: execv failed: ";
+  (void)!write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
+  (void)!write(STDERR_FILENO, argv[0], std::strlen(argv[0]));
+  (void)!write(STDERR_FILENO, "\n", 1);
+  _exit(127);
+}
+
 std::string DescribeWaitStatus(int wait_status) {
   if (WIFEXITED(wait_status)) return absl::StrCat("exited with ", WEXITSTATUS(wait_status));
   if (WIFSIGNALED(wait_status)) {
@@ -145,27 +167,7 @@ SwitchboardProcess::~SwitchboardProcess() {
     close(dev_null);
     return ::testing::AssertionFailure() << "fork: " << std::strerror(errno);
   }
-  if (pid == 0) {
-    // Child. dup2() clears O_CLOEXEC on the new descriptors.
-    dup2(dev_null, STDIN_FILENO);
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    dup2(pipe_fds[1], STDERR_FILENO);
-    // Default dispositions and an empty mask: gRPC in the test process may
-    // have ignored SIGPIPE or blocked signals, and both survive exec.
-    struct sigaction dfl;
-    std::memset(&dfl, 0, sizeof(dfl));
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    execv(argv[0], argv.data());
-    static const char kMessage[] = "e2e: execv of the switchboard binary failed\n";
-    (void)!write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
-    _exit(127);
-  }
+  if (pid == 0) ExecChild(dev_null, pipe_fds[1], pipe_fds[1], parent, argv.data());
 
   pid_ = pid;
   close(pipe_fds[1]);

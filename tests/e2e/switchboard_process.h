@@ -28,6 +28,15 @@
 
 namespace switchboard::e2e {
 
+// For the child of a fork(): reads stdin from `stdin_fd`, writes stdout and
+// stderr to `stdout_fd` and `stderr_fd`, resets every signal to its default
+// with an empty mask (gRPC in the test process may have ignored SIGPIPE or
+// blocked signals, and both survive exec), dies with `parent` (the test
+// process, from getpid() before the fork), and execs `argv` (null-terminated).
+// Exits 127 when that fails. Async-signal-safe.
+[[noreturn]] void ExecChild(int stdin_fd, int stdout_fd, int stderr_fd, pid_t parent,
+                            char* const* argv);
+
 // Runs the real binary with `--http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0`
 // plus extra flags. Its stderr (and stdout) is drained on a thread into a
 // buffer, so the child never blocks on a full pipe; the buffer is printed to

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,6 +45,7 @@ namespace switchboard::cli {
 namespace {
 
 using ::switchboard::e2e::DescribeWaitStatus;
+using ::switchboard::e2e::ExecChild;
 using ::switchboard::e2e::SwitchboardProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -85,22 +85,7 @@ class CliProcess {
     const pid_t parent = getpid();
     pid_ = fork();
     if (pid_ < 0) return ::testing::AssertionFailure() << "fork: " << std::strerror(errno);
-    if (pid_ == 0) {
-      dup2(dev_null, STDIN_FILENO);
-      dup2(out[1], STDOUT_FILENO);
-      dup2(err[1], STDERR_FILENO);
-      struct sigaction dfl;
-      std::memset(&dfl, 0, sizeof(dfl));
-      dfl.sa_handler = SIG_DFL;
-      for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(127);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    if (pid_ == 0) ExecChild(dev_null, out[1], err[1], parent, argv.data());
     close(out[1]);
     close(err[1]);
     close(dev_null);
