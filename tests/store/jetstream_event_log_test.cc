@@ -24,11 +24,15 @@
 #include "common/time_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/store/event_log_test_util.h"
 #include "tests/nats/nats_server.h"
 
 namespace switchboard {
 namespace {
 
+using ::switchboard::event_log_test::AppendAndWait;
+using ::switchboard::event_log_test::AppendNew;
+using ::switchboard::event_log_test::ReadAll;
 using ::switchboard::nats_test::NatsServer;
 using ::switchboard::nats_test::PickFreePort;
 using ::switchboard::nats_test::WaitForJetStream;
@@ -43,38 +47,6 @@ v1::Event MakeEvent(const std::string& id, const std::string& type = "call.compl
   if (notes_bytes > 0) event.mutable_call_completed()->set_notes(std::string(notes_bytes, 'n'));
   ToTimestamp(absl::Now(), event.mutable_received_at());
   return event;
-}
-
-// Appends and waits (bounded) for the asynchronous callback.
-absl::StatusOr<AppendResult> AppendAndWait(EventLog& log, v1::Event event,
-                                           absl::Duration timeout = absl::Seconds(15)) {
-  auto done = std::make_shared<Notification>();
-  auto result = std::make_shared<absl::StatusOr<AppendResult>>(absl::UnknownError("not run"));
-  log.Append(std::move(event), [done, result](absl::StatusOr<AppendResult> appended) {
-    *result = std::move(appended);
-    done->Notify();
-  });
-  if (!done->WaitForNotificationWithTimeout(timeout)) {
-    return absl::DeadlineExceededError("append not completed in time");
-  }
-  return *result;
-}
-
-uint64_t AppendNew(EventLog& log, v1::Event event) {
-  absl::StatusOr<AppendResult> result = AppendAndWait(log, std::move(event));
-  EXPECT_TRUE(result.ok()) << result.status();
-  EXPECT_FALSE(result.ok() && result->duplicate);
-  return result.ok() ? result->sequence : 0;
-}
-
-std::vector<EventPtr> ReadAll(EventLog& log, uint64_t after = 0) {
-  std::vector<EventPtr> out;
-  for (;;) {
-    const size_t before = out.size();
-    absl::Status status = log.Read(out.empty() ? after : out.back()->sequence(), 100, &out);
-    EXPECT_TRUE(status.ok()) << status;
-    if (!status.ok() || out.size() == before) return out;
-  }
 }
 
 // Polls `condition` every 20 ms for at most `timeout`.

@@ -21,10 +21,14 @@
 #include "common/time_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/store/event_log_test_util.h"
 
 namespace switchboard {
 namespace {
 
+using ::switchboard::event_log_test::AppendAndWait;
+using ::switchboard::event_log_test::AppendNew;
+using ::switchboard::event_log_test::ReadAll;
 using ::testing::HasSubstr;
 
 v1::Event MakeEvent(const std::string& id, absl::Time received_at = absl::Now(),
@@ -36,38 +40,6 @@ v1::Event MakeEvent(const std::string& id, absl::Time received_at = absl::Now(),
   if (notes_bytes > 0) event.mutable_call_completed()->set_notes(std::string(notes_bytes, 'n'));
   ToTimestamp(received_at, event.mutable_received_at());
   return event;
-}
-
-// Appends and waits for the (asynchronous) callback.
-absl::StatusOr<AppendResult> AppendAndWait(EventLog& log, v1::Event event) {
-  Notification done;
-  absl::StatusOr<AppendResult> result = absl::UnknownError("callback not run");
-  log.Append(std::move(event), [&](absl::StatusOr<AppendResult> appended) {
-    result = std::move(appended);
-    done.Notify();
-  });
-  if (!done.WaitForNotificationWithTimeout(absl::Seconds(30))) {
-    return absl::DeadlineExceededError("append not completed in 30 s");
-  }
-  return result;
-}
-
-uint64_t AppendNew(EventLog& log, v1::Event event) {
-  absl::StatusOr<AppendResult> result = AppendAndWait(log, std::move(event));
-  EXPECT_TRUE(result.ok()) << result.status();
-  EXPECT_FALSE(result.ok() && result->duplicate);
-  return result.ok() ? result->sequence : 0;
-}
-
-std::vector<EventPtr> ReadAll(EventLog& log, uint64_t after = 0) {
-  std::vector<EventPtr> out;
-  for (;;) {
-    const size_t before = out.size();
-    absl::Status status =
-        log.Read(out.empty() ? after : out.back()->sequence(), 100, &out);
-    EXPECT_TRUE(status.ok()) << status;
-    if (!status.ok() || out.size() == before) return out;
-  }
 }
 
 class RocksDbEventLogTest : public ::testing::Test {
