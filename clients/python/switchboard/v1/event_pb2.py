@@ -13,11 +13,17 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from switchboard.v1 import appointment_pb2 as switchboard_dot_v1_dot_appointment__pb2
+from switchboard.v1 import call_pb2 as switchboard_dot_v1_dot_call__pb2
+from switchboard.v1 import contact_pb2 as switchboard_dot_v1_dot_contact__pb2
 from switchboard.v1 import justcall_pb2 as switchboard_dot_v1_dot_justcall__pb2
 from switchboard.v1 import options_pb2 as switchboard_dot_v1_dot_options__pb2
+from switchboard.v1 import sales_dialer_pb2 as switchboard_dot_v1_dot_sales__dialer__pb2
+from switchboard.v1 import sms_pb2 as switchboard_dot_v1_dot_sms__pb2
+from switchboard.v1 import whatsapp_pb2 as switchboard_dot_v1_dot_whatsapp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aswitchboard/v1/event.proto\x12\x0eswitchboard.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dswitchboard/v1/justcall.proto\x1a\x1cswitchboard/v1/options.proto\"\xea\x06\n\x05\x45vent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12/\n\x0boccurred_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0breceived_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12K\n\x0e\x63\x61ll_completed\x18\n \x01(\x0b\x32\x1d.switchboard.v1.CallCompletedB\x12\x8a\xb5\x18\x0e\x63\x61ll.completedH\x00\x12\x42\n\x0b\x63\x61ll_missed\x18\x0b \x01(\x0b\x32\x1a.switchboard.v1.CallMissedB\x0f\x8a\xb5\x18\x0b\x63\x61ll.missedH\x00\x12H\n\rcall_answered\x18\x0c \x01(\x0b\x32\x1c.switchboard.v1.CallAnsweredB\x11\x8a\xb5\x18\rcall.answeredH\x00\x12\x45\n\x0csms_received\x18\r \x01(\x0b\x32\x1b.switchboard.v1.SmsReceivedB\x10\x8a\xb5\x18\x0csms.receivedH\x00\x12\x39\n\x08sms_sent\x18\x0e \x01(\x0b\x32\x17.switchboard.v1.SmsSentB\x0c\x8a\xb5\x18\x08sms.sentH\x00\x12H\n\rsms_delivered\x18\x0f \x01(\x0b\x32\x1c.switchboard.v1.SmsDeliveredB\x11\x8a\xb5\x18\rsms.deliveredH\x00\x12W\n\x12voicemail_received\x18\x10 \x01(\x0b\x32!.switchboard.v1.VoicemailReceivedB\x16\x8a\xb5\x18\x12voicemail.receivedH\x00\x12N\n\x0f\x63ontact_created\x18\x11 \x01(\x0b\x32\x1e.switchboard.v1.ContactCreatedB\x13\x8a\xb5\x18\x0f\x63ontact.createdH\x00\x12N\n\x0f\x63ontact_updated\x18\x12 \x01(\x0b\x32\x1e.switchboard.v1.ContactUpdatedB\x13\x8a\xb5\x18\x0f\x63ontact.updatedH\x00\x12(\n\x05other\x18\x64 \x01(\x0b\x32\x17.google.protobuf.StructH\x00\x42\t\n\x07payloadB5Z3switchboard/clients/go/switchboard/v1;switchboardv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aswitchboard/v1/event.proto\x12\x0eswitchboard.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a switchboard/v1/appointment.proto\x1a\x19switchboard/v1/call.proto\x1a\x1cswitchboard/v1/contact.proto\x1a\x1dswitchboard/v1/justcall.proto\x1a\x1cswitchboard/v1/options.proto\x1a!switchboard/v1/sales_dialer.proto\x1a\x18switchboard/v1/sms.proto\x1a\x1dswitchboard/v1/whatsapp.proto\"\xa5\x15\n\x05\x45vent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12/\n\x0boccurred_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0breceived_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bwebhook_url\x18\x06 \x01(\t\x12\x0e\n\x06url_id\x18\x07 \x01(\t\x12\x11\n\tdata_json\x18\x08 \x01(\t\x12\x39\n\x11schema_mismatches\x18\t \x03(\x0b\x32\x1e.switchboard.v1.SchemaMismatch\x12\x42\n\x0f\x65nvelope_extras\x18\x65 \x03(\x0b\x32).switchboard.v1.Event.EnvelopeExtrasEntry\x12K\n\x0e\x63\x61ll_completed\x18\n \x01(\x0b\x32\x1d.switchboard.v1.CallCompletedB\x12\x8a\xb5\x18\x0e\x63\x61ll.completedH\x00\x12\x42\n\x0b\x63\x61ll_missed\x18\x0b \x01(\x0b\x32\x1a.switchboard.v1.CallMissedB\x0f\x8a\xb5\x18\x0b\x63\x61ll.missedH\x00\x12H\n\rcall_answered\x18\x0c \x01(\x0b\x32\x1c.switchboard.v1.CallAnsweredB\x11\x8a\xb5\x18\rcall.answeredH\x00\x12\x45\n\x0csms_received\x18\r \x01(\x0b\x32\x1b.switchboard.v1.SmsReceivedB\x10\x8a\xb5\x18\x0csms.receivedH\x00\x12\x39\n\x08sms_sent\x18\x0e \x01(\x0b\x32\x17.switchboard.v1.SmsSentB\x0c\x8a\xb5\x18\x08sms.sentH\x00\x12H\n\rsms_delivered\x18\x0f \x01(\x0b\x32\x1c.switchboard.v1.SmsDeliveredB\x11\x8a\xb5\x18\rsms.deliveredH\x00\x12W\n\x12voicemail_received\x18\x10 \x01(\x0b\x32!.switchboard.v1.VoicemailReceivedB\x16\x8a\xb5\x18\x12voicemail.receivedH\x00\x12N\n\x0f\x63ontact_created\x18\x11 \x01(\x0b\x32\x1e.switchboard.v1.ContactCreatedB\x13\x8a\xb5\x18\x0f\x63ontact.createdH\x00\x12N\n\x0f\x63ontact_updated\x18\x12 \x01(\x0b\x32\x1e.switchboard.v1.ContactUpdatedB\x13\x8a\xb5\x18\x0f\x63ontact.updatedH\x00\x12H\n\rcall_incoming\x18\x13 \x01(\x0b\x32\x1c.switchboard.v1.CallIncomingB\x11\x8a\xb5\x18\rcall.incomingH\x00\x12K\n\x0e\x63\x61ll_initiated\x18\x14 \x01(\x0b\x32\x1d.switchboard.v1.CallInitiatedB\x12\x8a\xb5\x18\x0e\x63\x61ll.initiatedH\x00\x12\x45\n\x0c\x63\x61ll_updated\x18\x15 \x01(\x0b\x32\x1b.switchboard.v1.CallUpdatedB\x10\x8a\xb5\x18\x0c\x63\x61ll.updatedH\x00\x12K\n\x0e\x63\x61ll_voicemail\x18\x16 \x01(\x0b\x32\x1d.switchboard.v1.CallVoicemailB\x12\x8a\xb5\x18\x0e\x63\x61ll.voicemailH\x00\x12S\n\x11\x63\x61ll_enters_queue\x18\x17 \x01(\x0b\x32\x1f.switchboard.v1.CallEntersQueueB\x15\x8a\xb5\x18\x11\x63\x61ll.enters_queueH\x00\x12P\n\x10\x63\x61ll_exits_queue\x18\x18 \x01(\x0b\x32\x1e.switchboard.v1.CallExitsQueueB\x14\x8a\xb5\x18\x10\x63\x61ll.exits_queueH\x00\x12X\n\x13\x63\x61ll_ai_voice_agent\x18\x19 \x01(\x0b\x32 .switchboard.v1.CallAiVoiceAgentB\x17\x8a\xb5\x18\x13\x63\x61ll.ai_voice_agentH\x00\x12Y\n\x14jc_call_ai_generated\x18\x1a \x01(\x0b\x32\x1f.switchboard.v1.CallAiGeneratedB\x18\x8a\xb5\x18\x14jc.call_ai_generatedH\x00\x12S\n\x11sms_sent_received\x18\x1b \x01(\x0b\x32\x1f.switchboard.v1.SmsSentReceivedB\x15\x8a\xb5\x18\x11sms.sent_receivedH\x00\x12V\n\x12sms_status_updated\x18\x1c \x01(\x0b\x32 .switchboard.v1.SmsStatusUpdatedB\x16\x8a\xb5\x18\x12sms.status_updatedH\x00\x12_\n\x15whatsapp_message_sent\x18\x1d \x01(\x0b\x32#.switchboard.v1.WhatsAppMessageSentB\x19\x8a\xb5\x18\x15whatsapp.message_sentH\x00\x12k\n\x19whatsapp_message_received\x18\x1e \x01(\x0b\x32\'.switchboard.v1.WhatsAppMessageReceivedB\x1d\x8a\xb5\x18\x19whatsapp.message_receivedH\x00\x12|\n\x1fwhatsapp_message_status_updated\x18\x1f \x01(\x0b\x32,.switchboard.v1.WhatsAppMessageStatusUpdatedB#\x8a\xb5\x18\x1fwhatsapp.message_status_updatedH\x00\x12`\n\x15\x61ppointment_scheduled\x18  \x01(\x0b\x32$.switchboard.v1.AppointmentScheduledB\x19\x8a\xb5\x18\x15\x61ppointment.scheduledH\x00\x12h\n\x19jc_contact_status_updated\x18! \x01(\x0b\x32$.switchboard.v1.ContactStatusUpdatedB\x1d\x8a\xb5\x18\x19jc.contact_status_updatedH\x00\x12S\n\x11sd_call_completed\x18\" \x01(\x0b\x32\x1f.switchboard.v1.SdCallCompletedB\x15\x8a\xb5\x18\x11sd.call_completedH\x00\x12M\n\x0fsd_call_updated\x18# \x01(\x0b\x32\x1d.switchboard.v1.SdCallUpdatedB\x13\x8a\xb5\x18\x0fsd.call_updatedH\x00\x12[\n\x14sd_call_ai_generated\x18$ \x01(\x0b\x32!.switchboard.v1.SdCallAiGeneratedB\x18\x8a\xb5\x18\x14sd.call_ai_generatedH\x00\x12(\n\x05other\x18\x64 \x01(\x0b\x32\x17.google.protobuf.StructH\x00\x1a\x35\n\x13\x45nvelopeExtrasEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\t\n\x07payload\".\n\x0eSchemaMismatch\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\tB5Z3switchboard/clients/go/switchboard/v1;switchboardv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'switchboard.v1.event_pb2', globals())
@@ -25,6 +31,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z3switchboard/clients/go/switchboard/v1;switchboardv1'
+  _EVENT_ENVELOPEEXTRASENTRY._options = None
+  _EVENT_ENVELOPEEXTRASENTRY._serialized_options = b'8\001'
   _EVENT.fields_by_name['call_completed']._options = None
   _EVENT.fields_by_name['call_completed']._serialized_options = b'\212\265\030\016call.completed'
   _EVENT.fields_by_name['call_missed']._options = None
@@ -43,6 +51,46 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _EVENT.fields_by_name['contact_created']._serialized_options = b'\212\265\030\017contact.created'
   _EVENT.fields_by_name['contact_updated']._options = None
   _EVENT.fields_by_name['contact_updated']._serialized_options = b'\212\265\030\017contact.updated'
-  _EVENT._serialized_start=171
-  _EVENT._serialized_end=1045
+  _EVENT.fields_by_name['call_incoming']._options = None
+  _EVENT.fields_by_name['call_incoming']._serialized_options = b'\212\265\030\rcall.incoming'
+  _EVENT.fields_by_name['call_initiated']._options = None
+  _EVENT.fields_by_name['call_initiated']._serialized_options = b'\212\265\030\016call.initiated'
+  _EVENT.fields_by_name['call_updated']._options = None
+  _EVENT.fields_by_name['call_updated']._serialized_options = b'\212\265\030\014call.updated'
+  _EVENT.fields_by_name['call_voicemail']._options = None
+  _EVENT.fields_by_name['call_voicemail']._serialized_options = b'\212\265\030\016call.voicemail'
+  _EVENT.fields_by_name['call_enters_queue']._options = None
+  _EVENT.fields_by_name['call_enters_queue']._serialized_options = b'\212\265\030\021call.enters_queue'
+  _EVENT.fields_by_name['call_exits_queue']._options = None
+  _EVENT.fields_by_name['call_exits_queue']._serialized_options = b'\212\265\030\020call.exits_queue'
+  _EVENT.fields_by_name['call_ai_voice_agent']._options = None
+  _EVENT.fields_by_name['call_ai_voice_agent']._serialized_options = b'\212\265\030\023call.ai_voice_agent'
+  _EVENT.fields_by_name['jc_call_ai_generated']._options = None
+  _EVENT.fields_by_name['jc_call_ai_generated']._serialized_options = b'\212\265\030\024jc.call_ai_generated'
+  _EVENT.fields_by_name['sms_sent_received']._options = None
+  _EVENT.fields_by_name['sms_sent_received']._serialized_options = b'\212\265\030\021sms.sent_received'
+  _EVENT.fields_by_name['sms_status_updated']._options = None
+  _EVENT.fields_by_name['sms_status_updated']._serialized_options = b'\212\265\030\022sms.status_updated'
+  _EVENT.fields_by_name['whatsapp_message_sent']._options = None
+  _EVENT.fields_by_name['whatsapp_message_sent']._serialized_options = b'\212\265\030\025whatsapp.message_sent'
+  _EVENT.fields_by_name['whatsapp_message_received']._options = None
+  _EVENT.fields_by_name['whatsapp_message_received']._serialized_options = b'\212\265\030\031whatsapp.message_received'
+  _EVENT.fields_by_name['whatsapp_message_status_updated']._options = None
+  _EVENT.fields_by_name['whatsapp_message_status_updated']._serialized_options = b'\212\265\030\037whatsapp.message_status_updated'
+  _EVENT.fields_by_name['appointment_scheduled']._options = None
+  _EVENT.fields_by_name['appointment_scheduled']._serialized_options = b'\212\265\030\025appointment.scheduled'
+  _EVENT.fields_by_name['jc_contact_status_updated']._options = None
+  _EVENT.fields_by_name['jc_contact_status_updated']._serialized_options = b'\212\265\030\031jc.contact_status_updated'
+  _EVENT.fields_by_name['sd_call_completed']._options = None
+  _EVENT.fields_by_name['sd_call_completed']._serialized_options = b'\212\265\030\021sd.call_completed'
+  _EVENT.fields_by_name['sd_call_updated']._options = None
+  _EVENT.fields_by_name['sd_call_updated']._serialized_options = b'\212\265\030\017sd.call_updated'
+  _EVENT.fields_by_name['sd_call_ai_generated']._options = None
+  _EVENT.fields_by_name['sd_call_ai_generated']._serialized_options = b'\212\265\030\024sd.call_ai_generated'
+  _EVENT._serialized_start=354
+  _EVENT._serialized_end=3079
+  _EVENT_ENVELOPEEXTRASENTRY._serialized_start=3015
+  _EVENT_ENVELOPEEXTRASENTRY._serialized_end=3068
+  _SCHEMAMISMATCH._serialized_start=3081
+  _SCHEMAMISMATCH._serialized_end=3127
 # @@protoc_insertion_point(module_scope)

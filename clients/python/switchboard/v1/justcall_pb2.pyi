@@ -1,4 +1,7 @@
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from switchboard.v1 import call_pb2 as _call_pb2
+from switchboard.v1 import options_pb2 as _options_pb2
+from switchboard.v1 import sms_pb2 as _sms_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -7,9 +10,10 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CallAnswered(_message.Message):
-    __slots__ = ["agent_id", "agent_name", "call_id", "direction", "status", "to"]
+    __slots__ = ["agent_id", "agent_name", "call", "call_id", "direction", "status", "to"]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    CALL_FIELD_NUMBER: _ClassVar[int]
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     DIRECTION_FIELD_NUMBER: _ClassVar[int]
     FROM_FIELD_NUMBER: _ClassVar[int]
@@ -17,16 +21,18 @@ class CallAnswered(_message.Message):
     TO_FIELD_NUMBER: _ClassVar[int]
     agent_id: int
     agent_name: str
+    call: _call_pb2.Call
     call_id: str
     direction: str
     status: str
     to: str
-    def __init__(self, call_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., agent_id: _Optional[int] = ..., agent_name: _Optional[str] = ..., status: _Optional[str] = ..., **kwargs) -> None: ...
+    def __init__(self, call_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., agent_id: _Optional[int] = ..., agent_name: _Optional[str] = ..., status: _Optional[str] = ..., call: _Optional[_Union[_call_pb2.Call, _Mapping]] = ..., **kwargs) -> None: ...
 
 class CallCompleted(_message.Message):
-    __slots__ = ["agent_id", "agent_name", "call_id", "direction", "disposition", "duration", "notes", "recording_url", "status", "to"]
+    __slots__ = ["agent_id", "agent_name", "call", "call_id", "direction", "disposition", "duration", "notes", "recording_url", "status", "to"]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    CALL_FIELD_NUMBER: _ClassVar[int]
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     DIRECTION_FIELD_NUMBER: _ClassVar[int]
     DISPOSITION_FIELD_NUMBER: _ClassVar[int]
@@ -38,6 +44,7 @@ class CallCompleted(_message.Message):
     TO_FIELD_NUMBER: _ClassVar[int]
     agent_id: int
     agent_name: str
+    call: _call_pb2.Call
     call_id: str
     direction: str
     disposition: str
@@ -46,12 +53,13 @@ class CallCompleted(_message.Message):
     recording_url: str
     status: str
     to: str
-    def __init__(self, call_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., agent_id: _Optional[int] = ..., agent_name: _Optional[str] = ..., duration: _Optional[int] = ..., status: _Optional[str] = ..., recording_url: _Optional[str] = ..., notes: _Optional[str] = ..., disposition: _Optional[str] = ..., **kwargs) -> None: ...
+    def __init__(self, call_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., agent_id: _Optional[int] = ..., agent_name: _Optional[str] = ..., duration: _Optional[int] = ..., status: _Optional[str] = ..., recording_url: _Optional[str] = ..., notes: _Optional[str] = ..., disposition: _Optional[str] = ..., call: _Optional[_Union[_call_pb2.Call, _Mapping]] = ..., **kwargs) -> None: ...
 
 class CallMissed(_message.Message):
-    __slots__ = ["agent_id", "agent_name", "call_id", "direction", "ring_duration", "status", "to"]
+    __slots__ = ["agent_id", "agent_name", "call", "call_id", "direction", "ring_duration", "status", "to"]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    CALL_FIELD_NUMBER: _ClassVar[int]
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     DIRECTION_FIELD_NUMBER: _ClassVar[int]
     FROM_FIELD_NUMBER: _ClassVar[int]
@@ -60,12 +68,13 @@ class CallMissed(_message.Message):
     TO_FIELD_NUMBER: _ClassVar[int]
     agent_id: int
     agent_name: str
+    call: _call_pb2.Call
     call_id: str
     direction: str
     ring_duration: int
     status: str
     to: str
-    def __init__(self, call_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., agent_id: _Optional[int] = ..., agent_name: _Optional[str] = ..., ring_duration: _Optional[int] = ..., status: _Optional[str] = ..., **kwargs) -> None: ...
+    def __init__(self, call_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., agent_id: _Optional[int] = ..., agent_name: _Optional[str] = ..., ring_duration: _Optional[int] = ..., status: _Optional[str] = ..., call: _Optional[_Union[_call_pb2.Call, _Mapping]] = ..., **kwargs) -> None: ...
 
 class ContactCreated(_message.Message):
     __slots__ = ["company", "contact_id", "email", "first_name", "last_name", "phone", "source"]
@@ -121,38 +130,42 @@ class SmsDelivered(_message.Message):
     def __init__(self, message_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., status: _Optional[str] = ..., delivered_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., **kwargs) -> None: ...
 
 class SmsReceived(_message.Message):
-    __slots__ = ["agent_id", "body", "direction", "media_url", "message_id", "to"]
+    __slots__ = ["agent_id", "body", "direction", "media_url", "message_id", "sms", "to"]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     DIRECTION_FIELD_NUMBER: _ClassVar[int]
     FROM_FIELD_NUMBER: _ClassVar[int]
     MEDIA_URL_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    SMS_FIELD_NUMBER: _ClassVar[int]
     TO_FIELD_NUMBER: _ClassVar[int]
     agent_id: int
     body: str
     direction: str
     media_url: str
     message_id: str
+    sms: _sms_pb2.Sms
     to: str
-    def __init__(self, message_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., body: _Optional[str] = ..., media_url: _Optional[str] = ..., agent_id: _Optional[int] = ..., **kwargs) -> None: ...
+    def __init__(self, message_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., body: _Optional[str] = ..., media_url: _Optional[str] = ..., agent_id: _Optional[int] = ..., sms: _Optional[_Union[_sms_pb2.Sms, _Mapping]] = ..., **kwargs) -> None: ...
 
 class SmsSent(_message.Message):
-    __slots__ = ["agent_id", "body", "direction", "media_url", "message_id", "to"]
+    __slots__ = ["agent_id", "body", "direction", "media_url", "message_id", "sms", "to"]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     DIRECTION_FIELD_NUMBER: _ClassVar[int]
     FROM_FIELD_NUMBER: _ClassVar[int]
     MEDIA_URL_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    SMS_FIELD_NUMBER: _ClassVar[int]
     TO_FIELD_NUMBER: _ClassVar[int]
     agent_id: int
     body: str
     direction: str
     media_url: str
     message_id: str
+    sms: _sms_pb2.Sms
     to: str
-    def __init__(self, message_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., body: _Optional[str] = ..., media_url: _Optional[str] = ..., agent_id: _Optional[int] = ..., **kwargs) -> None: ...
+    def __init__(self, message_id: _Optional[str] = ..., direction: _Optional[str] = ..., to: _Optional[str] = ..., body: _Optional[str] = ..., media_url: _Optional[str] = ..., agent_id: _Optional[int] = ..., sms: _Optional[_Union[_sms_pb2.Sms, _Mapping]] = ..., **kwargs) -> None: ...
 
 class VoicemailReceived(_message.Message):
     __slots__ = ["agent_id", "call_id", "duration", "recording_url", "to", "transcription"]

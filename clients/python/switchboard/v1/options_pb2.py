@@ -14,12 +14,14 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cswitchboard/v1/options.proto\x12\x0eswitchboard.v1\x1a google/protobuf/descriptor.proto:3\n\nevent_type\x12\x1d.google.protobuf.FieldOptions\x18\xd1\x86\x03 \x01(\tB5Z3switchboard/clients/go/switchboard/v1;switchboardv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cswitchboard/v1/options.proto\x12\x0eswitchboard.v1\x1a google/protobuf/descriptor.proto:3\n\nevent_type\x12\x1d.google.protobuf.FieldOptions\x18\xd1\x86\x03 \x01(\t:4\n\x0bjson_inline\x12\x1d.google.protobuf.FieldOptions\x18\xd2\x86\x03 \x01(\x08:;\n\x12utc_date_time_from\x12\x1d.google.protobuf.FieldOptions\x18\xd3\x86\x03 \x01(\tB5Z3switchboard/clients/go/switchboard/v1;switchboardv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'switchboard.v1.options_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
   google_dot_protobuf_dot_descriptor__pb2.FieldOptions.RegisterExtension(event_type)
+  google_dot_protobuf_dot_descriptor__pb2.FieldOptions.RegisterExtension(json_inline)
+  google_dot_protobuf_dot_descriptor__pb2.FieldOptions.RegisterExtension(utc_date_time_from)
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z3switchboard/clients/go/switchboard/v1;switchboardv1'
