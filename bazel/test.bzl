@@ -8,7 +8,8 @@ def runfiles_path(path):
         return path
     return "../%s/%s" % (repo.lstrip("@"), path)
 
-# tests/fixtures/justcall, the reference payloads (CMake: SWITCHBOARD_FIXTURES_DIR).
+# tests/fixtures/justcall, the reference payloads (CMake: SWITCHBOARD_FIXTURES_DIR),
+# with JustCall's official v2.1 samples in its v2.1/ folder.
 FIXTURES_DIR = "tests/fixtures/justcall"
 
 def switchboard_cc_test(name, srcs, deps = [], data = [], local_defines = [], size = "small", **kwargs):
@@ -20,7 +21,7 @@ def switchboard_cc_test(name, srcs, deps = [], data = [], local_defines = [], si
         size = size,
         srcs = srcs,
         deps = deps + ["//bazel/system:gtest_main"],
-        data = data + ["//tests:fixtures"],
+        data = data + ["//tests:fixtures", "//tests:official_fixtures"],
         local_defines = local_defines + [
             'SWITCHBOARD_FIXTURES_DIR=\\"%s\\"' % runfiles_path(FIXTURES_DIR),
         ],

@@ -24,6 +24,11 @@ ServiceMetrics::ServiceMetrics()
                      .AddCounter("switchboard_webhook_duplicates_total",
                                  "Webhooks answered as duplicates of an event already stored.")
                      .WithLabels({})),
+      schema_mismatches(registry.AddCounter(
+          "switchboard_schema_mismatches_total",
+          "Values of stored webhooks that did not fit their typed field (kept as sent in "
+          "data_json), by event type and field path.",
+          {"type", "field"})),
       streams_ended(registry.AddCounter("switchboard_streams_ended_total",
                                         "Subscribe streams ended, by reason (fell_behind: the "
                                         "subscriber read too slowly for retention).",

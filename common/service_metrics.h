@@ -25,6 +25,10 @@ struct ServiceMetrics {
   metrics::Family<metrics::Counter>& auth_failures;
   // Webhooks answered as duplicates of a stored event.
   metrics::Counter& duplicates;
+  // Values of stored webhooks that did not fit their typed field, by event
+  // type (as `webhooks`) and field path without array indexes
+  // ("data.notes[].added_at"); both label sets are bounded by the schema.
+  metrics::Family<metrics::Counter>& schema_mismatches;
   // Subscribe streams ended, by reason: fell_behind, cancelled, shutdown,
   // out_of_range, error.
   metrics::Family<metrics::Counter>& streams_ended;

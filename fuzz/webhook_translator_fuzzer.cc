@@ -1,6 +1,8 @@
 // libFuzzer target: any bytes as a webhook body. The translator must return
 // an event or an INVALID_ARGUMENT naming a field, never crash, hang or
-// produce an event that protobuf cannot serialize and parse back.
+// produce an event that protobuf cannot serialize and parse back; and an
+// accepted event keeps `data` as sent: data_json is a JSON object taken from
+// the body, which translates to the same data_json again.
 
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gateway/webhook_translator.h"
@@ -23,6 +26,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   if (event->id().empty() || event->type().empty()) std::abort();
+  const std::string& data = event->data_json();
+  if (data.empty() || data.front() != '{' || data.back() != '}' ||
+      body.find(data) == absl::string_view::npos) {
+    std::abort();
+  }
+  absl::StatusOr<switchboard::v1::Event> again = translator.Translate(
+      absl::StrCat("{\"event\":\"fuzz.again\",\"data\":", data, "}"), absl::FromUnixSeconds(1700000000));
+  if (!again.ok() || again->data_json() != data) std::abort();
   std::string bytes;
   if (!event->SerializeToString(&bytes)) std::abort();
   switchboard::v1::Event parsed;

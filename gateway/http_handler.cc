@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "common/event_types.h"
 #include "common/status_util.h"
+#include "gateway/payload_filler.h"
 
 namespace switchboard::gateway {
 namespace {
@@ -192,16 +193,28 @@ void HttpHandler::HandleWebhook(HttpRequest request, Respond respond) {
   if (absl::Status verified = verifier_->VerifyBody(signed_request, start); !verified.ok()) {
     return unauthenticated("hmac", verified);
   }
-  absl::StatusOr<v1::Event> event = translator_.Translate(request.body(), start);
-  if (!event.ok()) return answer("invalid", ToHttpResponse(event.status(), version, keep_alive));
-  signed_request.event_type = event->type();
-  if (absl::Status verified = verifier_->VerifyJustCall(signed_request, start); !verified.ok()) {
-    return unauthenticated("justcall", verified);
+  // The JustCall signature covers the type: it is checked once the type is
+  // read and before any field is, so an unsigned request learns nothing
+  // about the schema.
+  bool justcall_failed = false;
+  absl::StatusOr<v1::Event> event = translator_.Translate(
+      request.body(), start, [&](absl::string_view type) {
+        signed_request.event_type = type;
+        absl::Status verified = verifier_->VerifyJustCall(signed_request, start);
+        justcall_failed = !verified.ok();
+        return verified;
+      });
+  if (!event.ok()) {
+    if (justcall_failed) return unauthenticated("justcall", event.status());
+    return answer("invalid", ToHttpResponse(event.status(), version, keep_alive));
   }
 
   // Label by known type only: the type string comes from the sender.
   const absl::string_view type =
       EventTypes::PayloadField(event->type()) != nullptr ? absl::string_view(event->type()) : "other";
+  for (const v1::SchemaMismatch& mismatch : event->schema_mismatches()) {
+    metrics_->schema_mismatches.WithLabels({type, MismatchPattern(mismatch.path())}).Increment();
+  }
   std::string id = event->id();
   log_->Append(*std::move(event), [this, type = std::string(type), answer = std::move(answer),
                                    id = std::move(id), version, keep_alive,

@@ -119,10 +119,16 @@ absl::Status WebhookVerifier::VerifyJustCall(const Request& request, absl::Time 
   if (timestamp.empty()) return Unauthenticated("missing x-justcall-request-timestamp header");
   absl::Time sent;
   std::string error;
-  if (!absl::ParseTime("%Y-%m-%d %H:%M:%S", std::string(timestamp), absl::UTCTimeZone(), &sent,
-                       &error)) {
+  int64_t unix_time = 0;
+  if (absl::SimpleAtoi(timestamp, &unix_time) &&
+      timestamp.find_first_not_of("0123456789") == absl::string_view::npos) {
+    // JustCall's pages give the header the type int: Unix seconds, or
+    // milliseconds when it has 13 digits or more.
+    sent = unix_time >= 1000000000000 ? absl::FromUnixMillis(unix_time) : absl::FromUnixSeconds(unix_time);
+  } else if (!absl::ParseTime("%Y-%m-%d %H:%M:%S", std::string(timestamp), absl::UTCTimeZone(),
+                              &sent, &error)) {
     return Unauthenticated(
-        "x-justcall-request-timestamp is not \"YYYY-MM-DD HH:MM:SS\" (UTC)");
+        "x-justcall-request-timestamp is neither \"YYYY-MM-DD HH:MM:SS\" (UTC) nor Unix seconds");
   }
   if (absl::Status skew = CheckSkew(sent, now, options_.max_skew, "x-justcall-request-timestamp");
       !skew.ok()) {

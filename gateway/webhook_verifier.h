@@ -18,8 +18,11 @@ namespace switchboard::gateway {
 //
 // JustCall ("Dynamic Webhook Signatures", v1): headers x-justcall-signature
 // (hex), x-justcall-signature-version: v1 and x-justcall-request-timestamp
-// ("YYYY-MM-DD HH:MM:SS", UTC). The signature is HMAC-SHA256, keyed with the
-// API secret, of "SECRET|encodeURIComponent(webhook_url)|type|timestamp".
+// ("YYYY-MM-DD HH:MM:SS", UTC, as JustCall's example shows, or an integer,
+// as its header tables type it: Unix seconds, or milliseconds from 13
+// digits). The signature is HMAC-SHA256, keyed with the API secret, of
+// "SECRET|encodeURIComponent(webhook_url)|type|timestamp", the timestamp
+// exactly as the header carries it.
 // webhook_url is the URL configured here, never the one in the body. Limits
 // of the scheme: it does not cover `data` (a captured request can be replayed
 // with other data within the allowed clock skew), and it proves knowledge of

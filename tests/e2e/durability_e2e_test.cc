@@ -367,7 +367,7 @@ TEST_F(DurabilityE2eTest, MetricsCountWebhooksDuplicatesSubscribersAndTheStore) 
   PostOk(CallCompleted("m1", 1));
   PostOk(CallCompleted("m2", 2));
   EXPECT_TRUE(PostOk(CallCompleted("m1", 1)).duplicate);
-  EXPECT_EQ(Post(R"({"event":"call.completed","data":{"duration":"x"}})").status, 400);
+  EXPECT_EQ(Post(R"({"event":"call.completed","data":["x"]})").status, 400);
 
   // One subscriber, open while we scrape.
   std::thread subscriber([&] {

@@ -42,6 +42,7 @@ using ::switchboard::v1::Event;
 using ::switchboard::v1::EventStream;
 using ::switchboard::v1::SubscribeRequest;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr absl::string_view kWebhookPath = "/webhooks/justcall";
 // JustCall's published example secret and URL.
@@ -176,6 +177,39 @@ TEST_F(SecurityE2eTest, JustCallSignedWebhooksAreStoredAndOthersGet401) {
   EXPECT_THAT(metrics, HasSubstr("switchboard_webhook_auth_failures_total{scheme=\"justcall\"} 3"));
   EXPECT_FALSE(absl::StrContains(server_->output(), kSecret)) << "the secret was logged";
   EXPECT_FALSE(absl::StrContains(server_->output(), "NOT verified"));
+}
+
+// JustCall's header tables type x-justcall-request-timestamp as an integer;
+// a webhook signed over Unix seconds is stored. And the signature is checked
+// before any field is read: a forged webhook whose values do not fit the
+// schema gets the same 401 as any other, and no mismatch is counted.
+TEST_F(SecurityE2eTest, JustCallTimestampAsUnixSecondsAndNoSchemaWorkBeforeTheSignature) {
+  ASSERT_NO_FATAL_FAILURE(StartServer(
+      {absl::StrCat("--justcall_secret_file=", WriteFile("secret", absl::StrCat(kSecret, "\n"))),
+       absl::StrCat("--justcall_webhook_url=", kUrl)}));
+  const std::string seconds = absl::StrCat(absl::ToUnixSeconds(absl::Now()));
+  const std::string signature =
+      HmacHex(kSecret, absl::StrCat(kSecret, "|", kEncodedUrl, "|call.completed|", seconds));
+  const std::vector<std::pair<std::string, std::string>> headers = {
+      {"x-justcall-signature", signature},
+      {"x-justcall-signature-version", "v1"},
+      {"x-justcall-request-timestamp", seconds}};
+  const HttpResponse accepted = Post(CallCompleted("unix-1"), headers);
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+
+  const std::string misfit =
+      R"({"request_id":"forged-1","type":"call.completed","data":{"duration":"long"}})";
+  std::vector<std::pair<std::string, std::string>> forged = headers;
+  forged[0].second = HmacHex("guess", "x");
+  const HttpResponse refused = Post(misfit, forged);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_THAT(refused.body, Not(HasSubstr("duration")));
+  const std::string metrics = HttpGet(server_->http_port(), "/metrics").body;
+  EXPECT_FALSE(absl::StrContains(metrics, "switchboard_schema_mismatches_total{")) << metrics;
+  // The same webhook, signed: stored, the mismatch reported.
+  EXPECT_EQ(Post(misfit, headers).status, 200);
+  EXPECT_THAT(HttpGet(server_->http_port(), "/metrics").body,
+              HasSubstr(R"(switchboard_schema_mismatches_total{type="call.completed",field="data.duration"} 1)"));
 }
 
 TEST_F(SecurityE2eTest, BodyHmacFromTheEnvironmentWithTwoSecretsForRotation) {

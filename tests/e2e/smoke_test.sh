@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Smoke test of the real binary: start on port 0, POST every fixture, check
-# errors, SIGTERM, exit 0. Usage: smoke_test.sh SWITCHBOARD_BINARY FIXTURES_DIR
+# Smoke test of the real binary: start on port 0, POST every fixture (flat and
+# official), check errors, SIGTERM, exit 0. Usage: smoke_test.sh SWITCHBOARD_BINARY FIXTURES_DIR
 set -euo pipefail
 bin=$1 fixtures=$2
 log=$(mktemp); data=$(mktemp -d); trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$log" "$data"' EXIT
@@ -16,13 +16,14 @@ expect() { # name want got
   if [[ $2 == "$3" ]]; then pass=$((pass+1)); else echo "FAIL: $1: want $2, got $3 ($(cat /tmp/smoke_body.$$))"; fail=$((fail+1)); fi
 }
 seq_want=1
-for f in "$fixtures"/*.json; do
+for f in "$fixtures"/*.json "$fixtures"/v2.1/*.json; do
   expect "$(basename "$f")" 200 "$(post @"$f")"
   expect "$(basename "$f") sequence" "$seq_want" "$(grep -o '"sequence":[0-9]*' /tmp/smoke_body.$$ | cut -d: -f2)"
   seq_want=$((seq_want+1))
 done
-expect "bad field type" 400 "$(post '{"event":"call.completed","data":{"duration":"abc"}}')"
-expect "bad field path" '"field":"data.duration"' "$(grep -o '"field":"[^"]*"' /tmp/smoke_body.$$)"
+expect "value that does not fit: stored" 200 "$(post '{"event":"call.completed","data":{"duration":"abc"}}')"
+expect "duplicate key" 400 "$(post '{"event":"call.completed","data":{"duration":1,"duration":2}}')"
+expect "duplicate key path" '"field":"data.duration"' "$(grep -o '"field":"[^"]*"' /tmp/smoke_body.$$)"
 expect "malformed json" 400 "$(post '{"event":')"
 expect "not json" 415 "$(post 'x=1' application/x-www-form-urlencoded)"
 expect "unknown path" 404 "$(curl -s -o /tmp/smoke_body.$$ -w '%{http_code}' http://$addr/nope)"

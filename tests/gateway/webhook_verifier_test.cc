@@ -112,7 +112,13 @@ TEST(WebhookVerifierTest, RefusesBadJustCallRequestsSayingWhy) {
        absl::ZeroDuration(), "missing x-justcall-request-timestamp"},
       {"bad timestamp",
        [](FakeRequest* r) { r->headers["x-justcall-request-timestamp"] = "yesterday"; },
-       absl::ZeroDuration(), "not \"YYYY-MM-DD HH:MM:SS\""},
+       absl::ZeroDuration(), "neither \"YYYY-MM-DD HH:MM:SS\" (UTC) nor Unix seconds"},
+      {"negative unix seconds",
+       [](FakeRequest* r) { r->headers["x-justcall-request-timestamp"] = "-1711041502"; },
+       absl::ZeroDuration(), "neither"},
+      {"stale unix seconds",
+       [](FakeRequest* r) { r->headers["x-justcall-request-timestamp"] = "1711040000"; },
+       absl::ZeroDuration(), "away from this server's clock"},
       {"stale", [](FakeRequest*) {}, absl::Minutes(6), "away from this server's clock"},
       {"from the future", [](FakeRequest*) {}, -absl::Minutes(6), "away from this server's clock"},
       {"other type", [](FakeRequest* r) { r->type = "sms.received"; }, absl::ZeroDuration(),
@@ -130,6 +136,26 @@ TEST(WebhookVerifierTest, RefusesBadJustCallRequestsSayingWhy) {
     absl::Status status = JustCallVerifier().VerifyJustCall(request.View(), kSentAt - c.clock_offset);
     EXPECT_EQ(status.code(), absl::StatusCode::kUnauthenticated);
     EXPECT_THAT(status.message(), HasSubstr(c.message));
+  }
+}
+
+// JustCall's header tables type the timestamp as an integer: Unix seconds
+// (or milliseconds), signed as sent.
+TEST(WebhookVerifierTest, AcceptsTheTimestampAsUnixSecondsOrMilliseconds) {
+  const int64_t sent = absl::ToUnixSeconds(kSentAt);
+  for (const std::string& timestamp :
+       {absl::StrCat(sent), absl::StrCat(sent * 1000 + 250)}) {
+    SCOPED_TRACE(timestamp);
+    FakeRequest request = SignedJustCall();
+    request.headers["x-justcall-request-timestamp"] = timestamp;
+    request.headers["x-justcall-signature"] =
+        WebhookVerifier::JustCallSignature(kSecret, kUrl, request.type, timestamp);
+    EXPECT_TRUE(JustCallVerifier().VerifyJustCall(request.View(), kSentAt + absl::Minutes(1)).ok());
+    // The signature covers the header as sent: another spelling of the same
+    // instant does not match.
+    request.headers["x-justcall-request-timestamp"] = absl::StrCat("0", timestamp);
+    EXPECT_THAT(JustCallVerifier().VerifyJustCall(request.View(), kSentAt).message(),
+                HasSubstr("does not match"));
   }
 }
 
