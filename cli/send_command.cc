@@ -37,10 +37,10 @@ int UsageError(absl::string_view message) {
 }
 
 // The types, wrapped for --help and error messages.
-std::string TypeList() {
+std::string TypeList(bool flat = false) {
   std::string out;
   std::string line = " ";
-  for (absl::string_view type : absl::StrSplit(WebhookSampleTypes(), ' ')) {
+  for (absl::string_view type : absl::StrSplit(WebhookSampleTypes(flat), ' ')) {
     if (line.size() + type.size() + 1 > 72) {
       absl::StrAppend(&out, line, "\n");
       line = " ";
@@ -107,15 +107,18 @@ absl::string_view HintFor(int status) {
 }  // namespace
 
 std::string SendUsage() {
-  return absl::StrCat(R"(Usage: switchboard-cli send [--url URL] [--timeout DURATION] TYPE|FILE...
+  return absl::StrCat(R"(Usage: switchboard-cli send [--url URL] [--timeout DURATION] [--flat] TYPE|FILE...
 
 Posts a JustCall webhook to switchboard's HTTP gateway, the way JustCall
 would, and prints the answer: the HTTP status and body (the stored event's id
 and sequence). No JustCall account needed.
 
-TYPE sends a built-in sample payload, one of:
+TYPE sends a built-in sample payload, in JustCall's official v2.1 shape, one of:
 )",
-                      TypeList(), R"(Each built-in send gets a fresh "request_id" (a random UUID), which becomes
+                      TypeList(), R"(With --flat, TYPE sends the flat sample Switchboard started from instead
+({"event","timestamp","data"} with flat fields), one of:
+)",
+                      TypeList(/*flat=*/true), R"(Each built-in send gets a fresh "request_id" (a random UUID), which becomes
 the event's id: the server de-duplicates webhooks by id, so sending the same
 TYPE twice stores two events instead of answering "duplicate":true.
 
@@ -131,19 +134,21 @@ Flags:
                       kDefaultUrl, R"(
                      (a URL without a path gets /webhooks/justcall)
   --timeout DURATION per request, e.g. 10s (the default) or 500ms
+  --flat             send the flat samples (see above)
   -h, --help         this help
 
 Exit status: 0 when every answer is 2xx; 1 when the server cannot be reached
 or answers an error (printed to stderr); 2 for bad arguments or an unknown TYPE.
 
 Examples:
-  switchboard-cli send call.completed
+  switchboard-cli send call.completed whatsapp.message_received
+  switchboard-cli send --flat voicemail.received
   switchboard-cli send --url http://127.0.0.1:8080/webhooks/justcall sms.received ./webhook.json
 )");
 }
 
 int RunSend(const std::vector<std::string>& args) {
-  absl::StatusOr<CommandLine> line = CommandLine::Parse(args, {{"url"}, {"timeout"}});
+  absl::StatusOr<CommandLine> line = CommandLine::Parse(args, {{"url"}, {"timeout"}, {"flat", true}});
   if (!line.ok()) return UsageError(line.status().message());
   if (line->help()) {
     std::fputs(SendUsage().c_str(), stdout);
@@ -165,7 +170,7 @@ int RunSend(const std::vector<std::string>& args) {
   // third argument must not leave the first two sent.
   std::vector<Payload> payloads;
   for (const std::string& arg : line->positional()) {
-    if (const WebhookSample* sample = FindWebhookSample(arg)) {
+    if (const WebhookSample* sample = FindWebhookSample(arg, line->GetBool("flat"))) {
       absl::StatusOr<std::string> body = WithRequestId(sample->json, NewRequestId());
       if (!body.ok()) {
         PrintError(body.status().message());
@@ -176,7 +181,9 @@ int RunSend(const std::vector<std::string>& args) {
     }
     if (!LooksLikePath(arg) && !FileExists(arg)) {
       return UsageError(absl::StrCat("unknown event type \"", arg,
-                                     "\" (and no such file). Built-in types:\n", TypeList(),
+                                     "\" (and no such file). Built-in types",
+                                     line->GetBool("flat") ? " with --flat" : "", ":\n",
+                                     TypeList(line->GetBool("flat")),
                                      "or give a file, e.g. ./webhook.json"));
     }
     absl::StatusOr<std::string> body = ReadAll(arg);

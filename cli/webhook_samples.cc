@@ -1,5 +1,6 @@
 #include "cli/webhook_samples.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -11,16 +12,24 @@
 
 namespace switchboard::cli {
 
-const WebhookSample* FindWebhookSample(absl::string_view type) {
+const WebhookSample* FindWebhookSample(absl::string_view type, bool flat) {
+  const WebhookSample* found = nullptr;
   for (const WebhookSample& sample : WebhookSamples()) {
-    if (sample.type == type) return &sample;
+    if (sample.type != type) continue;
+    if (sample.flat == flat) return &sample;
+    if (!flat && found == nullptr) found = &sample;
   }
-  return nullptr;
+  return found;
 }
 
-std::string WebhookSampleTypes() {
+std::string WebhookSampleTypes(bool flat) {
   std::vector<absl::string_view> types;
-  for (const WebhookSample& sample : WebhookSamples()) types.push_back(sample.type);
+  for (const WebhookSample& sample : WebhookSamples()) {
+    if ((flat && !sample.flat) || std::find(types.begin(), types.end(), sample.type) != types.end()) {
+      continue;
+    }
+    types.push_back(sample.type);
+  }
   return absl::StrJoin(types, " ");
 }
 
@@ -36,6 +45,18 @@ absl::StatusOr<std::string> WithRequestId(absl::string_view json, absl::string_v
       absl::StrAppendFormat(&quoted, "\\u%04x", static_cast<int>(c));
     } else {
       quoted.push_back(c);
+    }
+  }
+  // A v2.1 sample has a request_id already ("request_id": "..."): replace it.
+  const size_t key = json.find("\"request_id\"");
+  if (key != absl::string_view::npos) {
+    const size_t colon = json.find_first_not_of(" \t\r\n", key + 12);
+    const size_t value = colon == absl::string_view::npos ? colon : json.find_first_not_of(" \t\r\n", colon + 1);
+    const size_t end = value == absl::string_view::npos || json[colon] != ':' || json[value] != '"'
+                           ? absl::string_view::npos
+                           : json.find('"', value + 1);
+    if (end != absl::string_view::npos) {
+      return absl::StrCat(json.substr(0, value + 1), quoted, json.substr(end));
     }
   }
   const size_t next = json.find_first_not_of(" \t\r\n", open + 1);

@@ -1,6 +1,7 @@
 // Unit tests of switchboard-cli's pieces that need no server: the event
 // printer, the command-line parser, URL and address checks, the built-in samples.
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -168,24 +169,42 @@ TEST(CliTailAddressTest, AcceptsHostPortOnly) {
   }
 }
 
-TEST(CliWebhookSamplesTest, OneValidSamplePerKnownType) {
-  const std::vector<std::string> types = {
+TEST(CliWebhookSamplesTest, OneValidSamplePerKnownTypeAndShape) {
+  const std::vector<std::string> flat = {
       "call.completed", "call.missed",        "call.answered",   "sms.received",   "sms.sent",
       "sms.delivered",  "voicemail.received", "contact.created", "contact.updated"};
-  ASSERT_EQ(WebhookSamples().size(), types.size());
-  for (const std::string& type : types) {
-    const WebhookSample* sample = FindWebhookSample(type);
+  std::set<std::string> official;
+  for (const WebhookSample& sample : WebhookSamples()) {
+    if (!sample.flat) official.insert(std::string(sample.type));
+  }
+  EXPECT_EQ(official.size(), 23u) << "one per type of JustCall's v2.1 list";
+  ASSERT_EQ(WebhookSamples().size(), flat.size() + official.size());
+  for (const std::string& type : flat) {
+    const WebhookSample* sample = FindWebhookSample(type, /*flat=*/true);
     ASSERT_NE(sample, nullptr) << type;
     const google::protobuf::Struct json = ParseJson(std::string(sample->json));
     EXPECT_EQ(json.fields().at("event").string_value(), type);
     EXPECT_TRUE(json.fields().at("data").has_struct_value());
-    EXPECT_THAT(WebhookSampleTypes(), HasSubstr(type));
+    EXPECT_THAT(WebhookSampleTypes(/*flat=*/true), HasSubstr(type));
   }
+  for (const std::string& type : official) {
+    const WebhookSample* sample = FindWebhookSample(type);
+    ASSERT_NE(sample, nullptr) << type;
+    EXPECT_FALSE(sample->flat) << type << ": the official shape is the default";
+    const google::protobuf::Struct json = ParseJson(std::string(sample->json));
+    EXPECT_EQ(json.fields().at("type").string_value(), type);
+    EXPECT_THAT(WebhookSampleTypes(), HasSubstr(type));
+    EXPECT_EQ(FindWebhookSample(type, /*flat=*/true) == nullptr,
+              std::find(flat.begin(), flat.end(), type) == flat.end());
+  }
+  // A type JustCall's list lacks has only its flat sample, which is the default.
+  ASSERT_NE(FindWebhookSample("voicemail.received"), nullptr);
+  EXPECT_TRUE(FindWebhookSample("voicemail.received")->flat);
   EXPECT_EQ(FindWebhookSample("call.dropped"), nullptr);
 }
 
 TEST(CliWebhookSamplesTest, WithRequestIdAddsAFirstMemberAndKeepsTheRest) {
-  const WebhookSample* sample = FindWebhookSample("sms.sent");
+  const WebhookSample* sample = FindWebhookSample("sms.sent", /*flat=*/true);
   ASSERT_NE(sample, nullptr);
   absl::StatusOr<std::string> body = WithRequestId(sample->json, "id-1");
   ASSERT_TRUE(body.ok());
@@ -197,6 +216,17 @@ TEST(CliWebhookSamplesTest, WithRequestIdAddsAFirstMemberAndKeepsTheRest) {
   EXPECT_EQ(ParseJson(*WithRequestId(" {}", "a\"b")).fields().at("request_id").string_value(),
             "a\"b");
   EXPECT_FALSE(WithRequestId("[1]", "x").ok());
+}
+
+TEST(CliWebhookSamplesTest, WithRequestIdReplacesTheRequestIdOfAnOfficialSample) {
+  const WebhookSample* sample = FindWebhookSample("call.completed");
+  ASSERT_NE(sample, nullptr);
+  absl::StatusOr<std::string> body = WithRequestId(sample->json, "id-2");
+  ASSERT_TRUE(body.ok());
+  const google::protobuf::Struct json = ParseJson(*body);
+  EXPECT_EQ(json.fields().at("request_id").string_value(), "id-2");
+  EXPECT_EQ(json.fields().at("type").string_value(), "call.completed");
+  EXPECT_EQ(json.fields().size(), 5u) << "replaced, not added: a duplicate key would be refused";
 }
 
 TEST(CliWebhookSamplesTest, RequestIdsAreFreshVersion4Uuids) {

@@ -50,9 +50,18 @@ using ::switchboard::e2e::SwitchboardProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// The types of the nine flat samples (`send --flat`).
 const std::vector<std::string> kTypes = {
     "call.completed", "call.missed",        "call.answered",   "sms.received",   "sms.sent",
     "sms.delivered",  "voicemail.received", "contact.created", "contact.updated"};
+// JustCall's v2.1 types, whose official samples `send` posts by default.
+const std::vector<std::string> kOfficialTypes = {
+    "call.incoming", "call.answered", "call.missed", "call.voicemail", "call.enters_queue",
+    "call.exits_queue", "call.initiated", "call.completed", "call.updated", "call.ai_voice_agent",
+    "jc.call_ai_generated", "sms.sent_received", "sms.sent", "sms.received", "sms.status_updated",
+    "whatsapp.message_sent", "whatsapp.message_received", "whatsapp.message_status_updated",
+    "jc.contact_status_updated", "appointment.scheduled", "sd.call_completed", "sd.call_updated",
+    "sd.call_ai_generated"};
 
 // switchboard-cli run as a child process, its stdout and stderr captured
 // separately. The destructor SIGKILLs it if it is still running.
@@ -254,12 +263,21 @@ std::string PayloadField(const v1::Event& event) {
 TEST(SwitchboardCliE2eTest, SendsEveryBuiltInTypeAndTailJsonPrintsThemTyped) {
   SwitchboardProcess server;
   ASSERT_TRUE(server.Start());
-  std::vector<std::string> sent = kTypes;
-  sent.push_back("call.completed");  // again: a fresh request_id, so a new event
+  struct Send {
+    std::string type;
+    bool flat;
+  };
+  std::vector<Send> sent;
+  for (const std::string& type : kOfficialTypes) sent.push_back({type, false});
+  for (const std::string& type : kTypes) sent.push_back({type, true});
+  sent.push_back({"call.completed", false});  // again: a fresh request_id, so a new event
   for (size_t i = 0; i < sent.size(); ++i) {
-    CliResult result = RunCli({"send", "--url", WebhookUrl(server), sent[i]});
+    std::vector<std::string> args = {"send", "--url", WebhookUrl(server)};
+    if (sent[i].flat) args.push_back("--flat");
+    args.push_back(sent[i].type);
+    CliResult result = RunCli(args);
     ASSERT_EQ(result.exit_code, 0) << Describe(result);
-    EXPECT_THAT(result.out, HasSubstr(absl::StrCat(sent[i], ": 200 OK {")));
+    EXPECT_THAT(result.out, HasSubstr(absl::StrCat(sent[i].type, ": 200 OK {")));
     EXPECT_THAT(result.out, HasSubstr(absl::StrCat("\"sequence\":", i + 1, "}")));
     EXPECT_THAT(result.out, Not(HasSubstr("duplicate")));
   }
@@ -275,37 +293,49 @@ TEST(SwitchboardCliE2eTest, SendsEveryBuiltInTypeAndTailJsonPrintsThemTyped) {
   for (size_t i = 0; i < lines.size(); ++i) {
     const v1::Event event = ParseJsonLine(lines[i]);
     EXPECT_EQ(event.sequence(), i + 1);
-    EXPECT_EQ(event.type(), sent[i]);
-    EXPECT_EQ(PayloadField(event), absl::StrReplaceAll(sent[i], {{".", "_"}})) << lines[i];
+    EXPECT_EQ(event.type(), sent[i].type);
+    EXPECT_EQ(PayloadField(event), absl::StrReplaceAll(sent[i].type, {{".", "_"}})) << lines[i];
     EXPECT_EQ(event.id().size(), 36u) << "the request_id send generated: " << event.id();
+    EXPECT_EQ(event.schema_mismatches_size(), 0) << lines[i];
+    EXPECT_FALSE(event.data_json().empty());
     ids.insert(event.id());
   }
   EXPECT_EQ(ids.size(), sent.size()) << "each send has its own request_id";
-  const v1::Event sms = ParseJsonLine(lines[3]);
-  EXPECT_EQ(sms.sms_received().body(), "Can I reschedule my appointment to Friday?");
+  const v1::Event official = ParseJsonLine(lines[7]);
+  ASSERT_EQ(official.type(), "call.completed");
+  EXPECT_EQ(official.call_completed().call().call_info().direction(), "Incoming");
+  const v1::Event flat = ParseJsonLine(lines[kOfficialTypes.size() + 3]);
+  ASSERT_EQ(flat.type(), "sms.received");
+  EXPECT_EQ(flat.sms_received().body(), "Can I reschedule my appointment to Friday?");
 }
 
 TEST(SwitchboardCliE2eTest, TailSummaryShowsTheKeyFieldsOfMatchingTypesOnly) {
   SwitchboardProcess server;
   ASSERT_TRUE(server.Start());
-  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "sms.received", "call.completed"})
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "--flat", "sms.received", "call.completed"})
                 .exit_code,
             0);
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "call.completed"}).exit_code, 0);
   CliProcess tail;
   ASSERT_TRUE(tail.Start({"tail", "--addr", server.grpc_address(), "--types", "call.*",
                           "--after=0"}));
-  std::vector<std::string> lines = tail.WaitForLines(1, absl::Seconds(10));
+  std::vector<std::string> lines = tail.WaitForLines(2, absl::Seconds(10));
   absl::SleepFor(absl::Milliseconds(200));  // anything the filter should have dropped
-  lines = tail.WaitForLines(2, absl::ZeroDuration());
+  lines = tail.WaitForLines(3, absl::ZeroDuration());
   ASSERT_TRUE(tail.Signal(SIGTERM));
   ExpectExitsZero(tail, absl::Seconds(5));
-  ASSERT_EQ(lines.size(), 1u) << tail.out();
-  const std::string& line = lines[0];
+  ASSERT_EQ(lines.size(), 2u) << tail.out();
+  const std::string& line = lines[0];  // the flat sample
   EXPECT_TRUE(absl::StartsWith(line, "#2 ")) << line;
   EXPECT_THAT(line, HasSubstr(" call.completed "));
   EXPECT_THAT(line, HasSubstr("from=+14155559876 to=+14155551234 duration=185s"));
   EXPECT_THAT(line, HasSubstr("agent_name=\"Jordan Lee\""));
   EXPECT_THAT(line, HasSubstr("status=completed"));
+  const std::string& official = lines[1];  // JustCall's shape: contact, direction, duration, agent
+  EXPECT_TRUE(absl::StartsWith(official, "#3 ")) << official;
+  EXPECT_THAT(official, HasSubstr("contact=14155550142 contact_name=\"Daniel Okafor\" "
+                                  "direction=Incoming outcome=Answered duration=185s "
+                                  "agent_name=\"Maya Fernandes\""));
 }
 
 TEST(SwitchboardCliE2eTest, TailResumesByItselfAcrossAServerRestart) {
@@ -488,7 +518,7 @@ TEST(SwitchboardCliE2eTest, SendOfARejectedFilePrintsTheServersJsonError) {
   const int fd = mkstemp(pattern);
   ASSERT_GE(fd, 0);
   close(fd);
-  std::ofstream(pattern) << R"({"event":"call.completed","data":{"duration":"long"}})";
+  std::ofstream(pattern) << R"({"event":"call.completed","data":{"duration":1,"duration":2}})";
   CliResult result = RunCli({"send", "--url", WebhookUrl(server), pattern});
   unlink(pattern);
   EXPECT_EQ(result.exit_code, 1) << Describe(result);
