@@ -64,10 +64,15 @@ assert first["id"] and first["receivedAt"].endswith("Z"), first
 data = fixture["data"]
 try_id = first["smsReceived"]["messageId"]
 assert try_id.startswith("msg_try_"), first
+# media_url was null: omitted. The official SMS object (`sms`, read from the
+# same data) holds the one key both shapes have.
 want = {"messageId": try_id, "direction": data["direction"], "from": data["from"],
-        "to": data["to"], "body": data["body"]}  # media_url was null: omitted
+        "to": data["to"], "body": data["body"], "sms": {"direction": data["direction"]}}
 assert first["smsReceived"] == want, (first["smsReceived"], want)
-assert set(first) == {"sequence", "id", "type", "occurredAt", "receivedAt", "smsReceived"}, first
+sent = dict(data, message_id=try_id)
+assert json.loads(first["dataJson"]) == sent, (first["dataJson"], sent)  # data, exactly as sent
+assert set(first) == {"sequence", "id", "type", "occurredAt", "receivedAt", "dataJson",
+                      "smsReceived"}, first
 print(f"buf curl Subscribe printed {len(events)} sms.received event(s) as documented")
 PY
 echo "buf curl: list, describe, health and filtered Subscribe work"

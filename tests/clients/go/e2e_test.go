@@ -4,11 +4,13 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -235,6 +237,121 @@ func TestResumesAfterServerRestartWithoutGapOrDuplicate(t *testing.T) {
 			t.Errorf("backoff delay %v outside (0, 200ms]", d)
 		}
 	}
+}
+
+func TestOfficialCallCompletedArrivesWithNestedFields(t *testing.T) {
+	s := startServer(t, 0)
+	sent, err := os.ReadFile(filepath.Join(*fixtures, "v2.1", "call.completed.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var official struct {
+		RequestID  string          `json:"request_id"`
+		WebhookURL string          `json:"webhook_url"`
+		URLID      string          `json:"url_id"`
+		Data       json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(sent, &official); err != nil {
+		t.Fatal(err)
+	}
+	var data struct {
+		ID            json.Number `json:"id"`
+		CallSid       string      `json:"call_sid"`
+		ContactNumber string      `json:"contact_number"`
+		AgentID       json.Number `json:"agent_id"`
+		CostIncurred  json.Number `json:"cost_incurred"`
+		CallInfo      struct {
+			Type      string `json:"type"`
+			Recording string `json:"recording"`
+		} `json:"call_info"`
+		CallDuration struct {
+			TotalDuration    json.Number `json:"total_duration"`
+			FriendlyDuration string      `json:"friendly_duration"`
+		} `json:"call_duration"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(official.Data))
+	dec.UseNumber() // int64 fields compared as 64-bit integers, not float64
+	if err := dec.Decode(&data); err != nil {
+		t.Fatal(err)
+	}
+	if seq := s.postRaw(t, sent); seq != 1 { // the file's bytes, as JustCall sends them
+		t.Fatalf("POST v2.1/call.completed: sequence %d, want 1", seq)
+	}
+	if seq := s.post(t, fixture(t, "call.completed", nil)); seq != 2 { // the flat shape still works
+		t.Fatalf("POST call.completed: sequence %d, want 2", seq)
+	}
+	zero := uint64(0)
+	c := consume(t, s.grpcAddr, subscription.Options{EventTypes: []string{"call.completed"}, AfterSequence: &zero})
+
+	e := c.next(t)
+	if e.GetSequence() != 1 || e.GetType() != "call.completed" || e.GetId() != official.RequestID {
+		t.Fatalf("event %d %q id %q, want 1 call.completed id %q", e.GetSequence(), e.GetType(), e.GetId(), official.RequestID)
+	}
+	if e.GetWebhookUrl() != official.WebhookURL || e.GetUrlId() != official.URLID {
+		t.Errorf("webhook_url %q, url_id %q; want %q, %q", e.GetWebhookUrl(), e.GetUrlId(), official.WebhookURL, official.URLID)
+	}
+	if e.GetOccurredAt() != nil { // the v2.1 envelope has no timestamp
+		t.Errorf("occurred_at = %v, want absent", e.GetOccurredAt())
+	}
+	if len(e.GetSchemaMismatches()) != 0 || len(e.GetEnvelopeExtras()) != 0 {
+		t.Errorf("schema_mismatches %v, envelope_extras %v; want both empty", e.GetSchemaMismatches(), e.GetEnvelopeExtras())
+	}
+	var gotData, wantData interface{}
+	if err := json.Unmarshal([]byte(e.GetDataJson()), &gotData); err != nil {
+		t.Errorf("data_json %q: %v", e.GetDataJson(), err)
+	}
+	json.Unmarshal(official.Data, &wantData)
+	if !reflect.DeepEqual(gotData, wantData) {
+		t.Errorf("data_json = %s\nwant %s", e.GetDataJson(), official.Data)
+	}
+	if e.GetDataJson() != string(official.Data) { // the data object's text, byte for byte
+		t.Errorf("data_json is not the data object's text as sent: %q", e.GetDataJson())
+	}
+
+	call := e.GetCallCompleted().GetCall()
+	if call == nil {
+		t.Fatalf("call_completed.call absent: %v", e)
+	}
+	if id, _ := data.ID.Int64(); call.Id == nil || call.GetId() != id {
+		t.Errorf("call.id = %d, want %d", call.GetId(), id)
+	}
+	if agent, _ := data.AgentID.Int64(); call.GetAgentId() != agent {
+		t.Errorf("call.agent_id = %d, want %d", call.GetAgentId(), agent)
+	}
+	if cost, _ := data.CostIncurred.Float64(); call.CostIncurred == nil || call.GetCostIncurred() != cost {
+		t.Errorf("call.cost_incurred = %v, want %v", call.GetCostIncurred(), cost)
+	}
+	if call.GetCallSid() != data.CallSid || call.GetContactNumber() != data.ContactNumber {
+		t.Errorf("call.call_sid %q, contact_number %q; want %q, %q",
+			call.GetCallSid(), call.GetContactNumber(), data.CallSid, data.ContactNumber)
+	}
+	info := call.GetCallInfo()
+	if info.GetDirection() != "Incoming" || info.GetType() != data.CallInfo.Type || info.GetRecording() != data.CallInfo.Recording {
+		t.Errorf("call.call_info = %v, want direction Incoming, type %q, recording %q", info, data.CallInfo.Type, data.CallInfo.Recording)
+	}
+	duration := call.GetCallDuration()
+	if total, _ := data.CallDuration.TotalDuration.Int64(); duration.GetTotalDuration() != total ||
+		duration.GetFriendlyDuration() != data.CallDuration.FriendlyDuration {
+		t.Errorf("call.call_duration = %v, want total_duration %s, friendly_duration %q",
+			duration, data.CallDuration.TotalDuration, data.CallDuration.FriendlyDuration)
+	}
+	if call.GetCalledAt() == nil {
+		t.Error("call.called_at absent, want call_date + call_time")
+	} else if got := call.GetCalledAt().AsTime().Format(time.RFC3339Nano); got != "2025-06-10T14:05:12Z" {
+		t.Errorf("call.called_at = %s, want 2025-06-10T14:05:12Z", got)
+	}
+
+	flat := c.next(t)
+	assertMatches(t, flat, fixture(t, "call.completed", nil), 2)
+	var flatData interface{}
+	json.Unmarshal([]byte(flat.GetDataJson()), &flatData)
+	if want := fixture(t, "call.completed", nil)["data"]; !reflect.DeepEqual(flatData, want) {
+		t.Errorf("flat data_json = %s, want %v", flat.GetDataJson(), want)
+	}
+	if len(flat.GetSchemaMismatches()) != 0 {
+		t.Errorf("flat schema_mismatches = %v, want empty", flat.GetSchemaMismatches())
+	}
+	c.assertNoMore(t)
 }
 
 func TestNonRetryableErrorIsReturnedNotRetried(t *testing.T) {

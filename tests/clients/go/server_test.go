@@ -81,6 +81,12 @@ func (s *server) post(t *testing.T, webhook map[string]interface{}) uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s.postRaw(t, body)
+}
+
+// postRaw sends body as is (e.g. a fixture file's bytes) with curl and returns its sequence.
+func (s *server) postRaw(t *testing.T, body []byte) uint64 {
+	t.Helper()
 	cmd := exec.Command("curl", "-sS", "--fail-with-body", "--max-time", "10", "-X", "POST",
 		"-H", "Content-Type: application/json", "--data-binary", "@-",
 		"http://"+s.httpAddr+"/webhooks/justcall")

@@ -146,6 +146,55 @@ test('resumes after a server restart without gap or duplicate', async (t) => {
   assert.ok(delays.length > 0 && delays.every((ms) => ms > 0 && ms <= 200), String(delays));
 });
 
+test('an official call.completed arrives with nested fields', async (t) => {
+  const server = await SwitchboardServer.start(BINARY);
+  t.after(() => server.stop());
+  const sent = fs.readFileSync(path.join(FIXTURES, 'v2.1', 'call.completed.json'), 'utf8');
+  const official = JSON.parse(sent);
+  const { data } = official;
+  assert.equal(await server.post(sent), 1); // the file's text, as JustCall sends it
+  assert.equal(await server.post(fixture('call.completed')), 2); // the flat shape still works
+
+  const consumer = new Consumer(new Subscription(server.grpcAddr,
+    { eventTypes: ['call.completed'], afterSequence: 0 }));
+  t.after(() => consumer.close());
+  const event = await consumer.next();
+  assert.equal(event.sequence, '1');
+  assert.equal(event.type, 'call.completed');
+  assert.equal(event.id, official.request_id);
+  assert.equal(event.webhook_url, official.webhook_url);
+  assert.equal(event.url_id, official.url_id);
+  assert.equal(event.occurred_at, null); // the v2.1 envelope has no timestamp
+  assert.deepEqual(event.schema_mismatches, []);
+  assert.deepEqual(event.envelope_extras, {});
+  assert.deepEqual(JSON.parse(event.data_json), data);
+  assert.ok(sent.includes(event.data_json), 'data_json is the data object\'s text, byte for byte');
+
+  assert.equal(event.payload, 'call_completed');
+  const { call } = event.call_completed;
+  assert.ok(call, 'call_completed.call is set');
+  assert.equal(call.id, String(data.id)); // int64 as a decimal string
+  assert.equal(call.call_sid, data.call_sid);
+  assert.equal(call.contact_number, data.contact_number);
+  assert.equal(call.agent_id, String(data.agent_id));
+  assert.equal(call.agent_name, data.agent_name);
+  assert.equal(call.cost_incurred, data.cost_incurred);
+  assert.equal(call.call_info.direction, 'Incoming');
+  assert.equal(call.call_info.type, data.call_info.type);
+  assert.equal(call.call_info.recording, data.call_info.recording);
+  assert.equal(call.call_duration.total_duration, String(data.call_duration.total_duration));
+  assert.equal(call.call_duration.friendly_duration, data.call_duration.friendly_duration);
+  assert.ok(call.called_at, 'call.called_at is set');
+  assert.equal(new Date(Number(call.called_at.seconds) * 1000 + call.called_at.nanos / 1e6).toISOString(),
+    '2025-06-10T14:05:12.000Z');
+
+  const flat = await consumer.next();
+  assertEventMatches(flat, fixture('call.completed'), 2);
+  assert.deepEqual(JSON.parse(flat.data_json), fixture('call.completed').data);
+  assert.deepEqual(flat.schema_mismatches, []);
+  await consumer.assertNoMore();
+});
+
 test('a non-retryable error is thrown, not retried', async (t) => {
   const server = await SwitchboardServer.start(BINARY);
   t.after(() => server.stop());

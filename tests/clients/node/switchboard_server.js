@@ -34,12 +34,15 @@ class SwitchboardServer {
     return server;
   }
 
-  /** POSTs a webhook document as JSON with curl; resolves to its sequence (a number). */
+  /**
+   * POSTs a webhook with curl: a document (sent as JSON) or a string (sent as
+   * is, e.g. a fixture file's text); resolves to its sequence (a number).
+   */
   async post(webhook) {
     const child = execFileAsync('curl', ['-sS', '--fail-with-body', '--max-time', '10',
       '-X', 'POST', '-H', 'Content-Type: application/json', '--data-binary', '@-',
       `http://${this.httpAddr}/webhooks/justcall`], { timeout: 15000 });
-    child.child.stdin.end(JSON.stringify(webhook));
+    child.child.stdin.end(typeof webhook === 'string' ? webhook : JSON.stringify(webhook));
     const { stdout } = await child;
     return JSON.parse(stdout).sequence;
   }

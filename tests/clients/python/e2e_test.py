@@ -142,6 +142,56 @@ class PythonClientTest(unittest.TestCase):
         self.assertGreaterEqual(consumer.subscription.reconnects, 1)
         self.assertTrue(all(0 < d <= 0.2 for d in delays), delays)
 
+    def test_official_call_completed_arrives_with_nested_fields(self):
+        server = SwitchboardServer(BINARY)
+        self.addCleanup(server.stop)
+        official_path = os.path.join(FIXTURES, "v2.1", "call.completed.json")
+        with open(official_path) as f:
+            sent = f.read()
+        official = json.loads(sent)
+        data = official["data"]
+        self.assertEqual(server.post(official_path), 1)  # the file's bytes, as JustCall sends them
+        self.assertEqual(server.post(fixture("call.completed")), 2)  # the flat shape still works
+
+        consumer = Consumer(Subscription(server.grpc_addr, ["call.completed"], after_sequence=0))
+        self.addCleanup(consumer.close)
+        event = consumer.next()
+        self.assertEqual(event.sequence, 1)
+        self.assertEqual(event.type, "call.completed")
+        self.assertEqual(event.id, official["request_id"])
+        self.assertEqual(event.webhook_url, official["webhook_url"])
+        self.assertEqual(event.url_id, official["url_id"])
+        self.assertFalse(event.HasField("occurred_at"))  # the v2.1 envelope has no timestamp
+        self.assertEqual(list(event.schema_mismatches), [])
+        self.assertEqual(dict(event.envelope_extras), {})
+        self.assertEqual(json.loads(event.data_json), data)
+        self.assertIn(event.data_json, sent)  # the data object's text, byte for byte
+
+        self.assertEqual(event.WhichOneof("payload"), "call_completed")
+        self.assertTrue(event.call_completed.HasField("call"))
+        call = event.call_completed.call
+        self.assertEqual(call.id, data["id"])  # int64 as a Python int
+        self.assertEqual(call.call_sid, data["call_sid"])
+        self.assertEqual(call.contact_number, data["contact_number"])
+        self.assertEqual(call.agent_id, data["agent_id"])
+        self.assertEqual(call.agent_name, data["agent_name"])
+        self.assertEqual(call.cost_incurred, data["cost_incurred"])
+        self.assertEqual(call.call_info.direction, "Incoming")
+        self.assertEqual(call.call_info.type, data["call_info"]["type"])
+        self.assertEqual(call.call_info.recording, data["call_info"]["recording"])
+        self.assertEqual(call.call_duration.total_duration,
+                         data["call_duration"]["total_duration"])
+        self.assertEqual(call.call_duration.friendly_duration,
+                         data["call_duration"]["friendly_duration"])
+        self.assertTrue(call.HasField("called_at"))
+        self.assertEqual(call.called_at.ToJsonString(), "2025-06-10T14:05:12Z")
+
+        flat = consumer.next()
+        self.assertEventMatches(flat, fixture("call.completed"), 2)
+        self.assertEqual(json.loads(flat.data_json), fixture("call.completed")["data"])
+        self.assertEqual(list(flat.schema_mismatches), [])
+        self.assertNoMore(consumer)
+
     def test_non_retryable_error_is_raised_not_retried(self):
         server = SwitchboardServer(BINARY)
         self.addCleanup(server.stop)
