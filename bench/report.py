@@ -65,7 +65,7 @@ def main():
     latency, fanout, replay = by("latency"), by("fanout"), by("replay")
 
     problems = []
-    for name in ("baseline", "memory", "durable"):
+    for name in ("baseline", "memory", "durable", "memory-official", "durable-official"):
         if ingest.get(name, {}).get("requests_per_s", 0) <= 0:
             problems.append(f"no ingest figure for {name}")
     if not latency or any(r["samples"] <= 0 for r in latency):
@@ -90,14 +90,18 @@ def main():
         + (" — **quick mode: short runs, not representative**" if quick else ""))
     out("Load generators (wrk, bench_load) and the server share these cores.")
     out("")
-    out("### 1. Ingest throughput (wrk -t2 -c64, nine fixture types, unique request_ids)")
+    out("### 1. Ingest throughput (wrk -t2 -c64, unique request_ids; the nine flat fixture types, "
+        "then JustCall's official v2.1 samples of its 23 types)")
     out("")
     out("| server | requests/s | vs baseline | non-2xx | server CPU per request: user + kernel µs "
         "| target |")
     out("|---|---:|---:|---:|---:|---|")
     for name, desc, goal in (("baseline", "baseline (Beast, 200 to any POST)", None),
                              ("memory", "switchboard, in-memory store", 0.7),
-                             ("durable", "switchboard, RocksDB, fsync per group commit", 0.5)):
+                             ("durable", "switchboard, RocksDB, fsync per group commit", 0.5),
+                             ("memory-official", "switchboard, in-memory store, official samples",
+                              None),
+                             ("durable-official", "switchboard, RocksDB, official samples", None)):
         r = ingest.get(name)
         if not r:
             continue

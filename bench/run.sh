@@ -2,10 +2,11 @@
 # The benchmark suite, one command. Builds in Release (build-release/), starts
 # a baseline HTTP server and the real switchboard itself (port 0), and runs:
 #   1. ingest throughput: wrk -t2 -c64 with bench/webhook_mix.lua (the nine
-#      fixture types, unique request_ids) against the baseline
+#      flat fixture types, unique request_ids) against the baseline
 #      (bench/baseline_server.cc: Beast, one io thread, 200 to any POST), the
 #      in-memory store and the durable store, each as a ratio to the baseline
-#      measured in this run;
+#      measured in this run; then both stores again with JustCall's official
+#      v2.1 samples (MIX=official: 23 types, nested objects, larger bodies);
 #   2. POST -> subscriber latency p50/p99/p99.9 at fixed offered rates with
 #      1, 10 (and 100) subscribers, both stores (bench/bench_load --mode=latency);
 #   3. fan-out: N subscribers with mixed filters, events delivered/s in total,
@@ -109,11 +110,11 @@ common_flags=(--http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 --max_subscribers_
 
 cpu_ticks() { awk '{print $14, $15}' "/proc/$pid/stat"; }  # user, kernel (clock ticks)
 
-ingest() { # NAME : wrk against $http, appends a result line
-  local name=$1 out rps non2xx requests before after
-  echo "==> 1. ingest, $name: wrk -t2 -c64 -d${wrk_secs}s -s bench/webhook_mix.lua" >&2
+ingest() { # NAME [MIX] : wrk against $http, appends a result line
+  local name=$1 mix=${2:-flat} out rps non2xx requests before after
+  echo "==> 1. ingest, $name: MIX=$mix wrk -t2 -c64 -d${wrk_secs}s -s bench/webhook_mix.lua" >&2
   before=$(cpu_ticks)
-  out=$(wrk -t2 -c64 -d"${wrk_secs}s" -s bench/webhook_mix.lua "http://$http/webhooks/justcall")
+  out=$(MIX=$mix wrk -t2 -c64 -d"${wrk_secs}s" -s bench/webhook_mix.lua "http://$http/webhooks/justcall")
   after=$(cpu_ticks)
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
@@ -138,13 +139,18 @@ load() { # bench_load flags... : appends its JSON line
   echo "$out" >>"$results"
 }
 
-# Scenario 1: the three servers one after the other, same load.
+# Scenario 1: the three servers one after the other, same load; then the two
+# stores with the official samples (the baseline answers any body alike).
 start baseline "$build_dir/baseline_server" --addr=127.0.0.1:0
 ingest baseline; stop
 start memory "$build_dir/switchboard" "${common_flags[@]}" "${memory_flags[@]}"
 ingest memory; stop
 start durable "$build_dir/switchboard" "${common_flags[@]}" $(durable_flags 1)
 ingest durable; stop
+start memory "$build_dir/switchboard" "${common_flags[@]}" "${memory_flags[@]}"
+ingest memory-official official; stop
+start durable "$build_dir/switchboard" "${common_flags[@]}" $(durable_flags 4)
+ingest durable-official official; stop
 
 # Scenario 2: each store fresh, every rate and subscriber count.
 for store in memory durable; do
