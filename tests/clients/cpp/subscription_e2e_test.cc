@@ -235,6 +235,41 @@ TEST(SubscriptionE2eTest, DeliversAPostedWebhookTypedWithItsFields) {
   EXPECT_EQ(subscriber.subscription().last_sequence(), std::optional<uint64_t>(3));
 }
 
+// JustCall's own shape: an official call.completed (v2.1 envelope, nested
+// objects) read through the client with its nested typed fields.
+TEST(SubscriptionE2eTest, DeliversAnOfficialCallCompletedWithItsNestedFields) {
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start());
+  SubscriptionOptions options = FastOptions(server.grpc_address());
+  options.event_types = {"call.completed"};
+  options.start = Start::Oldest();
+  Subscriber subscriber(options);
+  subscriber.Start();
+
+  const std::string sent = ReadFixture("v2.1/call.completed.json");
+  PostOk(server, sent);
+  std::vector<Event> events = subscriber.WaitForEvents(1, absl::Seconds(10));
+  ASSERT_EQ(events.size(), 1u);
+  const Event& event = events[0];
+  EXPECT_EQ(event.id(), "01JXD2HT5FFZ5Z9QYHPK8VRKCM") << "the request_id";
+  EXPECT_EQ(event.url_id(), "6847f1c2a9e3b05d7c41e8a2");
+  EXPECT_TRUE(event.schema_mismatches().empty());
+  EXPECT_THAT(sent, HasSubstr(event.data_json())) << "data, byte for byte";
+  ASSERT_EQ(event.payload_case(), Event::kCallCompleted);
+  const v1::Call& call = event.call_completed().call();
+  EXPECT_EQ(call.id(), 1048576123);
+  EXPECT_EQ(call.call_sid(), "CAd3fe0784bd6801797ca6fc9f9b5a4d45");
+  EXPECT_EQ(call.contact_number(), "14155550142");
+  EXPECT_EQ(call.agent_id(), 271553);
+  EXPECT_EQ(call.cost_incurred(), 0.0285);
+  EXPECT_EQ(call.call_info().direction(), "Incoming");
+  EXPECT_EQ(call.call_info().type(), "Answered");
+  EXPECT_EQ(call.call_duration().total_duration(), 185);
+  EXPECT_EQ(call.call_duration().friendly_duration(), "00:03:05");
+  EXPECT_EQ(call.called_at().seconds(), 1749564312) << "2025-06-10T14:05:12Z";
+  subscriber.Stop();
+}
+
 // The server goes away (SIGTERM: it ends streams with UNAVAILABLE; SIGKILL: the
 // connection just breaks) with events posted just before that the subscriber
 // may not have received yet; a new process on the same data directory and
