@@ -209,6 +209,9 @@ void HttpHandler::HandleWebhook(HttpRequest request, Respond respond) {
     return answer("invalid", ToHttpResponse(event.status(), version, keep_alive));
   }
 
+  if (verifier_->justcall_enabled()) event->add_verified_by("justcall");
+  if (verifier_->hmac_enabled()) event->add_verified_by("hmac");
+
   // Label by known type only: the type string comes from the sender.
   const absl::string_view type =
       EventTypes::PayloadField(event->type()) != nullptr ? absl::string_view(event->type()) : "other";

@@ -123,6 +123,7 @@ TEST_F(JustCallTrafficE2eTest, EveryOfficialSampleArrivesTypedAndWhole) {
     EXPECT_EQ(event.webhook_url(), sent.fields().at("webhook_url").string_value());
     EXPECT_EQ(event.url_id(), sent.fields().at("url_id").string_value());
     EXPECT_TRUE(event.schema_mismatches().empty()) << event.ShortDebugString();
+    EXPECT_TRUE(event.verified_by().empty()) << "no signature scheme is configured";
     // Every value of data, exactly as sent.
     EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
         ParseJson(event.data_json()), sent.fields().at("data").struct_value()));

@@ -196,6 +196,10 @@ TEST_F(SecurityE2eTest, JustCallTimestampAsUnixSecondsAndNoSchemaWorkBeforeTheSi
       {"x-justcall-request-timestamp", seconds}};
   const HttpResponse accepted = Post(CallCompleted("unix-1"), headers);
   EXPECT_EQ(accepted.status, 200) << accepted.body;
+  std::vector<Event> stored;
+  ASSERT_TRUE(Subscribe(Channel(), "", {"*"}, 1, &stored).ok());
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_THAT(stored[0].verified_by(), ::testing::ElementsAre("justcall")) << "the event says it was signed";
 
   const std::string misfit =
       R"({"request_id":"forged-1","type":"call.completed","data":{"duration":"long"}})";
