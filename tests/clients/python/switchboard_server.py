@@ -1,5 +1,6 @@
 """Runs the real switchboard binary on loopback for client end-to-end tests."""
 
+import http.client
 import json
 import re
 import subprocess
@@ -7,12 +8,19 @@ import threading
 
 
 class SwitchboardServer:
-    """`binary --store=memory` on 127.0.0.1; HTTP on port 0, gRPC on `grpc_port` (0: any)."""
+    """`binary --store=memory` on 127.0.0.1; HTTP on port 0, gRPC on `grpc_port` (0: any).
 
-    def __init__(self, binary, grpc_port=0, timeout=10.0):
+    With `data_dir`, `--store=rocksdb --data_dir=DATA_DIR --nosync` instead: a
+    new server on the same folder keeps the events and the consumer groups.
+    `flags` are more command-line flags.
+    """
+
+    def __init__(self, binary, grpc_port=0, timeout=10.0, data_dir=None, flags=()):
+        store = ["--store=memory"] if data_dir is None else [
+            "--store=rocksdb", f"--data_dir={data_dir}", "--nosync"]
         self._proc = subprocess.Popen(
-            [binary, "--http_addr=127.0.0.1:0", f"--grpc_addr=127.0.0.1:{grpc_port}",
-             "--store=memory"],
+            [binary, "--http_addr=127.0.0.1:0", f"--grpc_addr=127.0.0.1:{grpc_port}", *store,
+             *flags],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.log = []
         self._ready = threading.Event()
@@ -43,6 +51,25 @@ class SwitchboardServer:
              f"http://{self.http_addr}/webhooks/justcall"],
             input=body, check=True, capture_output=True, text=True, timeout=15).stdout
         return json.loads(out)["sequence"]
+
+    def post_many(self, webhooks):
+        """POSTs webhook documents (dicts) on one keep-alive connection, faster
+        than a curl each (thousands in a second or two); returns their sequences."""
+        host, port = self.http_addr.rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        sequences = []
+        try:
+            for webhook in webhooks:
+                conn.request("POST", "/webhooks/justcall", body=json.dumps(webhook),
+                             headers={"Content-Type": "application/json"})
+                answer = conn.getresponse()
+                body = answer.read()
+                if answer.status != 200:
+                    raise RuntimeError(f"POST answered {answer.status}: {body!r}")
+                sequences.append(json.loads(body)["sequence"])
+        finally:
+            conn.close()
+        return sequences
 
     def stop(self):
         """SIGTERM, then SIGKILL after 5 s; returns the exit status."""
