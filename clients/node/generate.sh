@@ -14,4 +14,5 @@ cp "$root"/proto/switchboard/v1/*.proto proto/switchboard/v1/
 # Keep these flags in step with LOADER_OPTIONS in src/client.js.
 node_modules/.bin/proto-loader-gen-types --keepCase --longs=String --enums=String \
   --defaults --oneofs --includeComments --grpcLib=@grpc/grpc-js \
-  -I proto -O generated switchboard/v1/event_stream.proto >/dev/null
+  -I proto -O generated switchboard/v1/event_stream.proto \
+  switchboard/v1/consumer_group_service.proto >/dev/null

@@ -18,10 +18,14 @@ const LOADER_OPTIONS = {
 
 let schema;
 
-/** The loaded switchboard.v1 package (message types and the EventStream client constructor). */
+/**
+ * The loaded switchboard.v1 package (message types and the EventStream and
+ * ConsumerGroupService client constructors).
+ */
 function loadSchema() {
   if (!schema) {
-    const definition = protoLoader.loadSync('switchboard/v1/event_stream.proto', LOADER_OPTIONS);
+    const definition = protoLoader.loadSync(['switchboard/v1/event_stream.proto',
+      'switchboard/v1/consumer_group_service.proto'], LOADER_OPTIONS);
     schema = grpc.loadPackageDefinition(definition);
   }
   return schema.switchboard.v1;
@@ -41,4 +45,18 @@ function createClient(address, credentials = grpc.credentials.createInsecure(), 
   });
 }
 
-module.exports = { LOADER_OPTIONS, createClient, loadSchema };
+/**
+ * A ConsumerGroupService client (list, inspect, seek and delete consumer
+ * groups, their dead letters) for `address`; as createClient().
+ */
+function createConsumerGroupClient(address, credentials = grpc.credentials.createInsecure(),
+  options = {}) {
+  const ConsumerGroupService = loadSchema().ConsumerGroupService;
+  return new ConsumerGroupService(address, credentials, {
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 10000,
+    ...options,
+  });
+}
+
+module.exports = { LOADER_OPTIONS, createClient, createConsumerGroupClient, loadSchema };

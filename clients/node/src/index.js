@@ -2,7 +2,11 @@
 // @switchboard/client: typed access to switchboard.v1.EventStream (see index.d.ts).
 
 const grpc = require('@grpc/grpc-js');
-const { createClient, loadSchema } = require('./client');
+const { createClient, createConsumerGroupClient, loadSchema } = require('./client');
+const { CONSUMER_RETRYABLE_CODES, Consumer } = require('./consumer');
 const { RETRYABLE_CODES, Subscription } = require('./subscription');
 
-module.exports = { RETRYABLE_CODES, Subscription, createClient, grpc, loadSchema };
+module.exports = {
+  CONSUMER_RETRYABLE_CODES, Consumer, RETRYABLE_CODES, Subscription, createClient,
+  createConsumerGroupClient, grpc, loadSchema,
+};
