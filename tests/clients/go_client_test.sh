@@ -12,6 +12,7 @@ ln -sfn "$root" "$work/src/switchboard"
 export GO111MODULE=off GOPROXY=off GOFLAGS= GOPATH=$work:/usr/share/gocode
 [[ -n ${HOME:-}${XDG_CACHE_HOME:-}${GOCACHE:-} ]] || export GOCACHE=$work/cache
 packages=(switchboard/clients/go/switchboard/v1 switchboard/clients/go/subscription
+  switchboard/clients/go/consumer
   switchboard/clients/go/cmd/switchboard-subscribe switchboard/tests/clients/go)
 go vet "${packages[@]}"
 go build -o "$work/switchboard-subscribe" switchboard/clients/go/cmd/switchboard-subscribe

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -33,8 +35,20 @@ var (
 // it is stopped when the test ends.
 func startServer(t *testing.T, grpcPort int) *server {
 	t.Helper()
-	cmd := exec.Command(*binary, "--http_addr=127.0.0.1:0",
-		fmt.Sprintf("--grpc_addr=127.0.0.1:%d", grpcPort), "--store=memory")
+	return startServerWith(t, grpcPort, "")
+}
+
+// startServerWith is startServer; with dataDir, on --store=rocksdb in that
+// folder (--nosync) instead of --store=memory: a new server on the same folder
+// keeps the events and the consumer groups.
+func startServerWith(t *testing.T, grpcPort int, dataDir string) *server {
+	t.Helper()
+	store := []string{"--store=memory"}
+	if dataDir != "" {
+		store = []string{"--store=rocksdb", "--data_dir=" + dataDir, "--nosync"}
+	}
+	cmd := exec.Command(*binary, append([]string{"--http_addr=127.0.0.1:0",
+		fmt.Sprintf("--grpc_addr=127.0.0.1:%d", grpcPort)}, store...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +114,39 @@ func (s *server) postRaw(t *testing.T, body []byte) uint64 {
 		t.Fatalf("POST answer %q: %v", out, err)
 	}
 	return answer.Sequence
+}
+
+// postMany sends webhook documents as JSON one after the other on one
+// keep-alive connection (thousands in a second or two, where a curl each
+// takes a minute) and returns their sequences.
+func (s *server) postMany(t *testing.T, webhooks []map[string]interface{}) []uint64 {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	defer client.CloseIdleConnections()
+	sequences := make([]uint64, 0, len(webhooks))
+	for _, webhook := range webhooks {
+		body, err := json.Marshal(webhook)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Post("http://"+s.httpAddr+"/webhooks/justcall", "application/json",
+			bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("POST: %v", err)
+		}
+		out, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST answered %d: %s (%v)", resp.StatusCode, out, err)
+		}
+		var answer struct{ Sequence uint64 }
+		if err := json.Unmarshal(out, &answer); err != nil {
+			t.Fatalf("POST answer %q: %v", out, err)
+		}
+		sequences = append(sequences, answer.Sequence)
+	}
+	return sequences
 }
 
 // stop sends SIGTERM (SIGKILL after 5 s) and returns the exit error (nil: status 0).
