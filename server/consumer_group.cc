@@ -362,6 +362,9 @@ void ConsumerGroup::DispatchLocked() {
         }
         if (entry == nullptr) break;
         if (++entry->attempts > 1) ++redeliveries_;
+        // Stored with the next write (delivered_through_, attempts >= 2), so
+        // a restart counts this delivery in the next one's attempt number.
+        dirty_ = true;
         entry->holder = entry->last_holder = it->first;
         entry->deadline = deadline;
         deadlines_.insert({deadline, sequence});
@@ -381,28 +384,34 @@ void ConsumerGroup::Pump() {
   for (;;) {
     std::vector<uint64_t> to_load;
     uint64_t read_after = 0;
+    std::optional<GroupWrite> dispatched;
+    bool read = false;
     {
       MutexLock lock(&mu_);
       if (shut_down_ || !started_) return;
       DispatchLocked();
-      if (reading_ || members_.empty()) return;
-      // Entries waiting for redelivery whose event must be read back first.
-      for (uint64_t sequence : redeliver_) {
-        auto found = unacked_.find(sequence);
-        if (found == unacked_.end() || found->second.holder != 0 || found->second.event != nullptr) {
-          continue;
+      dispatched = NextWriteLocked();
+      if (!reading_ && !members_.empty()) {
+        // Entries waiting for redelivery whose event must be read back first.
+        for (uint64_t sequence : redeliver_) {
+          auto found = unacked_.find(sequence);
+          if (found == unacked_.end() || found->second.holder != 0 ||
+              found->second.event != nullptr) {
+            continue;
+          }
+          to_load.push_back(sequence);
+          if (to_load.size() >= kReadBatch) break;
         }
-        to_load.push_back(sequence);
-        if (to_load.size() >= kReadBatch) break;
-      }
-      bool room = false;
-      for (const auto& [id, member] : members_) room |= member.held < member.max_unacked;
-      if (to_load.empty()) {
-        if (!room || fresh_.size() >= kFreshTarget || log_->LastSequence() <= cursor_) return;
+        bool room = false;
+        for (const auto& [id, member] : members_) room |= member.held < member.max_unacked;
+        read = !to_load.empty() ||
+               (room && fresh_.size() < kFreshTarget && log_->LastSequence() > cursor_);
         read_after = cursor_;
+        reading_ = read;
       }
-      reading_ = true;
     }
+    Issue(std::move(dispatched));
+    if (!read) return;
 
     // Off the lock: live batches, acks and other members are never blocked
     // by a (possibly slow) read.
@@ -461,6 +470,7 @@ void ConsumerGroup::Pump() {
 
 void ConsumerGroup::OnAppended(const std::vector<EventPtr>& batch) {
   bool pump = false;
+  std::optional<GroupWrite> write;
   {
     MutexLock lock(&mu_);
     if (shut_down_ || members_.empty()) return;
@@ -471,8 +481,10 @@ void ConsumerGroup::OnAppended(const std::vector<EventPtr>& batch) {
     } else {
       MergeLocked(batch);
       DispatchLocked();
+      write = NextWriteLocked();
     }
   }
+  Issue(std::move(write));
   if (pump) Pump();
 }
 

@@ -455,6 +455,37 @@ TEST_F(ConsumerGroupTest, ARestartRedeliversWhatWasNotAckedAndNothingElse) {
   EXPECT_GE(b.attempt(7), 3u) << "the nack's attempt survives the restart";
 }
 
+TEST_F(ConsumerGroupTest, DeliveryAttemptsSurviveARestartWithoutAnyAck) {
+  Append(2);
+  auto group = NewGroup({}, 5);
+  Member& a = NewMember();
+  const uint64_t ia = group->Join(&a, 20, "a");
+  a.WaitDelivered(2);
+  group->Nack(ia, {2});  // 2 comes back at once: attempt 2, held, never acked
+  a.WaitDelivered(3);
+  ASSERT_EQ(a.attempt(2), 2u);
+  // Nothing was acked: only the deliveries themselves make the group write.
+  const absl::Time until = absl::Now() + absl::Seconds(5);
+  StoredGroup stored = store_.stored();
+  while ((stored.position.delivered_through < 2 || stored.position.attempts.empty()) &&
+         absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(5));
+    stored = store_.stored();
+  }
+  group->Shutdown(grpc::Status::CANCELLED);
+
+  auto restored =
+      std::make_shared<ConsumerGroup>(group->settings(), EventFilter(), &log_, &dispatcher_, &store_);
+  restored->Restore(stored);
+  restored->Start();
+  groups_.push_back(restored);
+  Member& b = NewMember();
+  restored->Join(&b, 20, "b");
+  b.WaitDelivered(2);
+  EXPECT_EQ(b.attempt(1), 2u) << "a delivery before the restart must count";
+  EXPECT_EQ(b.attempt(2), 3u);
+}
+
 TEST_F(ConsumerGroupTest, ShutdownEndsEveryMember) {
   auto group = NewGroup();
   Member& a = NewMember();
@@ -488,7 +519,7 @@ TEST(SequenceSetTest, MergesRunsAndErasesBelowAFloor) {
 TEST(GroupPositionTest, EncodesAndDecodesExactly) {
   GroupPosition position;
   position.floor = 1000;
-  position.delivered_through = 1u << 40;
+  position.delivered_through = 1ull << 40;
   position.done = {{1002, 1002}, {1005, 2000000}, {(1ull << 40) - 5, (1ull << 40) - 1}};
   position.attempts = {{1001, 7}, {1003, 2}};
   position.requeued = {3, 999};
