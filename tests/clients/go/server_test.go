@@ -33,7 +33,7 @@ var (
 // it is stopped when the test ends.
 func startServer(t *testing.T, grpcPort int) *server {
 	t.Helper()
-	cmd := exec.Command(*binary, "--http_addr=127.0.0.1:0",
+	cmd := exec.Command(*binary, "--http_addr=127.0.0.1:0", "--admin_addr=127.0.0.1:0",
 		fmt.Sprintf("--grpc_addr=127.0.0.1:%d", grpcPort), "--store=memory")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -10,7 +10,7 @@ class SwitchboardServer {
   /** Starts `binary --store=memory` on 127.0.0.1 (HTTP port 0; gRPC `grpcPort`, 0 = any). */
   static async start(binary, grpcPort = 0, timeoutMs = 10000) {
     const server = new SwitchboardServer();
-    server.proc = spawn(binary, ['--http_addr=127.0.0.1:0', `--grpc_addr=127.0.0.1:${grpcPort}`,
+    server.proc = spawn(binary, ['--http_addr=127.0.0.1:0', '--admin_addr=127.0.0.1:0', `--grpc_addr=127.0.0.1:${grpcPort}`,
       '--store=memory'], { stdio: ['ignore', 'ignore', 'pipe'] });
     server.log = '';
     server.exited = new Promise((resolve) => server.proc.on('exit', (code, signal) => resolve(code ?? signal)));

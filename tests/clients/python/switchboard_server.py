@@ -11,7 +11,7 @@ class SwitchboardServer:
 
     def __init__(self, binary, grpc_port=0, timeout=10.0):
         self._proc = subprocess.Popen(
-            [binary, "--http_addr=127.0.0.1:0", f"--grpc_addr=127.0.0.1:{grpc_port}",
+            [binary, "--http_addr=127.0.0.1:0", "--admin_addr=127.0.0.1:0", f"--grpc_addr=127.0.0.1:{grpc_port}",
              "--store=memory"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.log = []
