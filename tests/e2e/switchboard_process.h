@@ -37,7 +37,8 @@ namespace switchboard::e2e {
 [[noreturn]] void ExecChild(int stdin_fd, int stdout_fd, int stderr_fd, pid_t parent,
                             char* const* argv);
 
-// Runs the real binary with `--http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0`
+// Runs the real binary with `--http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0
+// --admin_addr=127.0.0.1:0`
 // plus extra flags. Its stderr (and stdout) is drained on a thread into a
 // buffer, so the child never blocks on a full pipe; the buffer is printed to
 // the test's stderr when the test has failed. The destructor kills the child
