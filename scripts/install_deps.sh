@@ -15,6 +15,8 @@ if $tests; then
   packages+=(clang libclang-rt-14-dev wrk python3-grpcio python3-protobuf
     golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
     golang-github-golang-protobuf-1-5-dev)
+  # chromium: the console's browser tests (tests/console/, puppeteer-core).
+  packages+=(chromium)
   # nats-server: the JetStream store's tests start real servers (tests/nats/).
   packages+=(nats-server)
   # Bazel, the second build (BUILD.bazel files): any bazel on PATH will do.
@@ -39,12 +41,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-# npm packages from the committed lockfiles: the buf CLI (tools/) and the Node
-# client's dependencies (clients/node; `npm ci` also generates its types).
+# npm packages from the committed lockfiles: the buf CLI (tools/), the Node
+# client's dependencies (clients/node; `npm ci` also generates its types) and
+# puppeteer-core for the console's browser tests (tests/console; it never
+# downloads a browser: the tests drive Debian's chromium).
 # Skipped, without network, when node_modules is as new as the lockfile.
 $tests || exit 0
 root=$(cd "$(dirname "$0")/.." && pwd)
-for dir in "$root/tools" "$root/clients/node"; do
+for dir in "$root/tools" "$root/clients/node" "$root/tests/console"; do
   if [[ ! -f $dir/node_modules/.package-lock.json || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
     echo "==> npm ci in ${dir#$root/}"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)

@@ -27,10 +27,6 @@ grpc::Status Invalid(std::string message) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::move(message));
 }
 
-absl::Duration FromDuration(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
 // A duration field in [1 s, 1 h], or an error naming it.
 grpc::Status CheckDuration(const google::protobuf::Duration& d, absl::string_view field) {
   const absl::Duration value = FromDuration(d);

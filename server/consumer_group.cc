@@ -7,7 +7,6 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/time_util.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace switchboard::server {
 namespace {
@@ -18,10 +17,6 @@ constexpr size_t kReadBatch = 256;
 constexpr size_t kFreshTarget = 1024;
 // Events handed to one member per turn of the round robin.
 constexpr uint32_t kTurn = 64;
-
-void SetDuration(absl::Duration d, google::protobuf::Duration* out) {
-  *out = google::protobuf::util::TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(d));
-}
 
 }  // namespace
 
@@ -50,7 +45,7 @@ v1::GroupInfo ConsumerGroup::Config() const {
   v1::GroupInfo config;
   config.set_name(settings_.name);
   for (const std::string& type : settings_.event_types) config.add_event_types(type);
-  SetDuration(settings_.ack_deadline, config.mutable_ack_deadline());
+  ToDuration(settings_.ack_deadline, config.mutable_ack_deadline());
   config.set_max_delivery_attempts(settings_.max_delivery_attempts);
   ToTimestamp(settings_.created_at, config.mutable_created_at());
   return config;
@@ -599,7 +594,7 @@ v1::GroupInfo ConsumerGroup::Info(absl::Time now) const {
   for (const auto& [sequence, entry] : unacked_) {
     if (entry.event != nullptr) oldest = std::min(oldest, FromTimestamp(entry.event->received_at()));
   }
-  if (oldest < now) SetDuration(now - oldest, info.mutable_oldest_unacked_age());
+  if (oldest < now) ToDuration(now - oldest, info.mutable_oldest_unacked_age());
   info.set_dead_letters(dead_.size());
   info.set_redeliveries(redeliveries_);
   return info;

@@ -10,17 +10,12 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/time_util.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace switchboard::server {
 namespace {
 
 constexpr absl::Duration kDefaultAckDeadline = absl::Seconds(30);
 constexpr uint32_t kDefaultMaxDeliveryAttempts = 5;
-
-absl::Duration FromDuration(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
 
 std::string Describe(const std::vector<std::string>& types) {
   return types.empty() ? "every type" : absl::StrCat("[", absl::StrJoin(types, ", "), "]");

@@ -55,6 +55,7 @@ class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public Fano
   // until examined).
   uint64_t Lag(uint64_t last_sequence) const;
   const std::string& peer() const { return peer_; }
+  const EventFilter& filter() const { return filter_; }
 
   // FanoutListener
   void OnAppended(const std::vector<EventPtr>& batch) override;
