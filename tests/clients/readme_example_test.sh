@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the example of clients/LANG/README.md as written: the code block after
+# the line "<!-- README example: ..." is saved to a file and run against the
+# real binary (the address as its first argument), after an official
+# call.completed and an sms.received were posted; it must print one line each.
+# Usage: readme_example_test.sh java|ruby SWITCHBOARD_BINARY WORK_DIR
+# (java: WORK_DIR holds the classes of java_compile.sh).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+lang=$1 bin=$2 work=$3
+readme=$root/clients/$lang/README.md
+tmp=$(mktemp -d)
+trap 'kill "${example_pid:-}" 2>/dev/null || true; stop_switchboard; rm -rf "$tmp"' EXIT
+case $lang in
+  java)
+    example=$tmp/Example.java
+    [[ -d $work/classes ]] || fail "no compiled classes in $work: run ctest's client_java_compile first"
+    run=(java -cp "$work/classes:$("$root/clients/java/classpath.sh")" "$example") ;;
+  ruby)
+    example=$tmp/example.rb
+    # Unbuffered, so that the lines are in the file when the example is stopped.
+    run=(ruby -I "$root/clients/ruby/lib" -e '$stdout.sync = true; load ARGV.shift' "$example") ;;
+  *) fail "unknown client: $lang" ;;
+esac
+awk '/^<!-- README example/ { marked = 1; next }
+     marked && /^```/ { if (inside) exit; inside = 1; next }
+     inside' "$readme" > "$example"
+[[ -s $example ]] || fail "$readme has no code block after a '<!-- README example' line"
+
+start_switchboard "$bin"
+post "$root/tests/fixtures/justcall/v2.1/call.completed.json" >/dev/null
+post "$root/tests/fixtures/justcall/sms.received.json" >/dev/null
+expected=$'1 call 1048576123 lasted 185s\n2 sms.received'
+
+"${run[@]}" "$grpc_addr" >"$tmp/out" 2>"$tmp/err" &
+example_pid=$!
+# The example subscribes until stopped: wait for its two lines (or for it to end).
+for _ in $(seq 300); do
+  [[ $(wc -l <"$tmp/out") -ge 2 ]] && break
+  kill -0 "$example_pid" 2>/dev/null || break
+  sleep 0.1
+done
+sleep 0.3  # a third line would be a duplicate
+kill "$example_pid" 2>/dev/null || true
+wait "$example_pid" 2>/dev/null || true
+if [[ $(cat "$tmp/out") != "$expected" ]]; then
+  echo "--- the example ($example):"; cat -n "$example"
+  echo "--- its stderr:"; cat "$tmp/err"
+  diff <(echo "$expected") "$tmp/out" || true
+  fail "the example of clients/$lang/README.md did not print the expected lines (above: < expected, > printed)"
+fi
+echo "clients/$lang/README.md example printed:"; cat "$tmp/out"
