@@ -58,10 +58,11 @@ public class Tail {
     }
   }
 
-  // "#SEQUENCE TYPE ID" and a few typed fields of the official call.completed.
+  // "#SEQUENCE TYPE ID", and a few typed fields of an official call.completed.
   static String summary(Event event) {
     String line = "#" + Long.toUnsignedString(event.getSequence()) + " " + event.getType() + " " + event.getId();
-    if (event.hasCallCompleted() && event.getCallCompleted().hasCall()) {
+    // JustCall's official call object (a flat call.completed has only some of its fields).
+    if (event.hasCallCompleted() && event.getCallCompleted().getCall().hasId()) {
       switchboard.v1.CallOuterClass.Call call = event.getCallCompleted().getCall();
       line += " contact=" + call.getContactNumber() + " direction=" + call.getCallInfo().getDirection()
           + " duration=" + call.getCallDuration().getTotalDuration() + "s";
