@@ -28,9 +28,9 @@ final class TypedWalker {
   /** Keys the schema has no field for (they come back from data_json only). */
   final List<String> untyped = new ArrayList<>();
 
-  void walk(Message message, JsonObject object, String path) {
+  void walk(Message message, JsonObject json, String path) {
     Set<FieldDescriptor> expected = new HashSet<>();
-    for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
+    for (Map.Entry<String, JsonElement> entry : json.entrySet()) {
       String keyPath = path + "." + entry.getKey();
       List<Map.Entry<Message, FieldDescriptor>> targets = targets(message, entry.getKey());
       if (targets.isEmpty()) untyped.add(keyPath);
@@ -39,9 +39,18 @@ final class TypedWalker {
         expectField(target.getKey(), target.getValue(), entry.getValue(), keyPath);
       }
     }
-    // Nothing is set that the JSON did not carry (inline objects and derived times aside).
+    // Nothing is set that the JSON did not carry, in the message (its inline objects aside) and
+    // in its inline objects (derived times aside).
     for (FieldDescriptor field : message.getAllFields().keySet()) {
-      if (!isInline(field) && !isDerived(field) && !expected.contains(field)) {
+      if (isInline(field)) {
+        Message object = (Message) message.getField(field);
+        for (FieldDescriptor inner : object.getAllFields().keySet()) {
+          if (!isDerived(inner) && !json.has(inner.getName())) {
+            differences.add(path + " (" + field.getName() + "): " + inner.getName()
+                + " is set but the JSON has no value for it");
+          }
+        }
+      } else if (!isDerived(field) && !expected.contains(field)) {
         differences.add(path + ": " + field.getName() + " is set but the JSON has no value for it");
       }
     }
