@@ -3,11 +3,11 @@
 # the line "<!-- README example: ..." is saved to a file and run against the
 # real binary (the address as its first argument), after an official
 # call.completed and an sms.received were posted; it must print one line each.
-# Usage: readme_example_test.sh java|ruby SWITCHBOARD_BINARY WORK_DIR
-# (java: WORK_DIR holds the classes of java_compile.sh).
+# Usage: readme_example_test.sh java|ruby SWITCHBOARD_BINARY [JAVA_WORK_DIR]
+# (java: the folder java_compile.sh compiled the classes into).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-lang=$1 bin=$2 work=$3
+lang=$1 bin=$2 work=${3:-}
 readme=$root/clients/$lang/README.md
 tmp=$(mktemp -d)
 trap 'kill "${example_pid:-}" 2>/dev/null || true; stop_switchboard; rm -rf "$tmp"' EXIT
