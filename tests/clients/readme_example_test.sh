@@ -15,7 +15,7 @@ case $lang in
   java)
     example=$tmp/Example.java
     [[ -d $work/classes ]] || fail "no compiled classes in $work: run ctest's client_java_compile first"
-    run=(java -cp "$work/classes:$("$root/clients/java/classpath.sh")" "$example") ;;
+    run=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$work/classes:$("$root/clients/java/classpath.sh")" "$example") ;;
   ruby)
     example=$tmp/example.rb
     # Unbuffered, so that the lines are in the file when the example is stopped.
