@@ -264,15 +264,19 @@ module Switchboard
     end
 
     # On the reader thread: pushes the call's events, then its error (nil
-    # when it ended with OK), into +events+.
+    # when it ended with OK), into +events+, until the caller closes it.
     def read(call, events)
       Thread.current.report_on_exception = false
-      call.execute.each { |event| events.push(event) }
-      events.push(nil)
+      outcome =
+        begin
+          call.execute.each { |event| events.push(event) }
+          nil
+        rescue StandardError => e # GRPC::BadStatus, or anything unexpected: the caller raises it
+          e
+        end
+      events.push(outcome)
     rescue ClosedQueueError
       nil # the caller stopped reading
-    rescue StandardError => e # GRPC::BadStatus, or anything unexpected: the caller raises it
-      events.push(e) unless events.closed?
     end
 
     def next_request
