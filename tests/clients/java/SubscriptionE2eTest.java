@@ -351,6 +351,17 @@ public class SubscriptionE2eTest {
   }
 
   @Test
+  public void interruptingRunClosesTheSubscription() throws Exception {
+    SwitchboardServer server = server(0);
+    Consumer consumer = new Consumer(subscribe(server).start(Start.oldest()).build());
+    server.post(FIXTURES.resolve("sms.received.json"));
+    assertEquals("sms.received", consumer.next().getType()); // run() now waits for more
+    consumer.thread.interrupt();
+    assertEquals(Consumer.DONE, consumer.end());
+    assertEquals(0, consumer.subscription.reconnects());
+  }
+
+  @Test
   public void tlsWithClientCertificateAndTokenReceivesEventsAndWithoutTokenIsUnauthenticated() throws Exception {
     Path dir = tmp.newFolder("tls").toPath();
     String script = "set -e\n"
