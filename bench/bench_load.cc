@@ -32,6 +32,9 @@
 //   bench_load --mode=replay --count=100000
 //     Stores COUNT webhooks, then one subscriber reads from the oldest up to
 //     the last one stored: events/s.
+//   bench_load --mode=group --count=100000 --members=3 --server_pid=PID
+//     Consumer groups (bench/group_load.h): a backlog drained by a group of
+//     MEMBERS against a plain Subscribe replay of it; memory per member.
 
 #include <algorithm>
 #include <atomic>
@@ -60,15 +63,13 @@
 #include "boost/beast/http.hpp"
 #include "grpcpp/grpcpp.h"
 #include "switchboard/v1/event_stream.grpc.pb.h"
+#include "bench/group_load.h"
+#include "bench/load_common.h"
 
-ABSL_FLAG(std::string, mode, "latency", "latency, fanout or replay");
-ABSL_FLAG(std::string, http, "127.0.0.1:8080", "switchboard HTTP address");
-ABSL_FLAG(std::string, grpc, "127.0.0.1:50051", "switchboard gRPC address");
-ABSL_FLAG(std::string, fixtures, "tests/fixtures/justcall", "folder of the nine fixtures");
+ABSL_FLAG(std::string, mode, "latency", "latency, fanout, replay or group");
 ABSL_FLAG(int, rate, 2000, "latency: webhooks/s offered");
 ABSL_FLAG(double, seconds, 5, "latency: how long to offer the rate");
 ABSL_FLAG(int, subscribers, 10, "latency, fanout: concurrent Subscribe streams");
-ABSL_FLAG(int, connections, 8, "HTTP keep-alive connections of the sender");
 ABSL_FLAG(int, count, 20000, "fanout, replay: webhooks to send");
 ABSL_FLAG(int, server_pid, 0, "fanout: switchboard's pid, for its RSS");
 ABSL_FLAG(int, slow_subscribers, 1,
@@ -81,134 +82,15 @@ ABSL_FLAG(std::string, dump_latencies, "",
 
 namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace v1 = switchboard::v1;
-using Clock = std::chrono::steady_clock;
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-      .count();
-}
-
-// Same order as bench/webhook_mix.lua.
-const std::vector<std::string> kTypes = {
-    "call.completed", "call.missed",        "call.answered",   "sms.received",   "sms.sent",
-    "sms.delivered",  "voicemail.received", "contact.created", "contact.updated"};
-
-// Each fixture without its leading "{", so a request_id can go in front.
-std::vector<std::string> LoadBodies(const std::string& dir) {
-  std::vector<std::string> bodies;
-  for (const auto& type : kTypes) {
-    std::ifstream in(dir + "/" + type + ".json", std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "cannot read fixture %s/%s.json\n", dir.c_str(), type.c_str());
-      std::exit(1);
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string body = ss.str();
-    const size_t brace = body.find('{');
-    bodies.push_back(body.substr(brace + 1));
-  }
-  return bodies;
-}
-
-std::pair<std::string, std::string> SplitHostPort(const std::string& addr) {
-  const size_t colon = addr.rfind(':');
-  return {addr.substr(0, colon), addr.substr(colon + 1)};
-}
-
-struct SendResult {
-  int64_t ok = 0, errors = 0, late = 0;
-  uint64_t max_sequence = 0;
-  double seconds = 0;
-};
-
-// Sends webhooks number 0..total-1 with request_id PREFIX<n>, n over
-// `connections` keep-alive connections (connection i sends i, i+C, ...).
-// rate > 0: webhook n is written at start + n/rate (a webhook more than 1 ms
-// behind its schedule counts as late); rate 0: as fast as the answers come.
-// sent_ns (optional, size total) gets the moment each one was written.
-SendResult Send(const std::string& prefix, int64_t total, double rate, int connections,
-                std::vector<int64_t>* sent_ns) {
-  static const std::vector<std::string> bodies = LoadBodies(absl::GetFlag(FLAGS_fixtures));
-  const std::pair<std::string, std::string> hp = SplitHostPort(absl::GetFlag(FLAGS_http));
-  const std::string host = hp.first, port = hp.second;
-  std::vector<SendResult> results(connections);
-  const int64_t start = NowNs() + 10'000'000;  // 10 ms to connect
-  std::vector<std::thread> threads;
-  for (int c = 0; c < connections; ++c) {
-    threads.emplace_back([&, c] {
-      SendResult& r = results[c];
-      try {
-        boost::asio::io_context ioc;
-        boost::asio::ip::tcp::resolver resolver(ioc);
-        const auto endpoints = resolver.resolve(host, port);
-        auto stream = std::make_unique<beast::tcp_stream>(ioc);
-        stream->connect(endpoints);
-        stream->socket().set_option(boost::asio::ip::tcp::no_delay(true));
-        beast::flat_buffer buffer;
-        http::request<http::string_body> req(http::verb::post, "/webhooks/justcall", 11);
-        req.set(http::field::host, host);
-        req.set(http::field::content_type, "application/json");
-        for (int64_t n = c; n < total; n += connections) {
-          int64_t scheduled = 0;
-          if (rate > 0) {
-            scheduled = start + static_cast<int64_t>(n * 1e9 / rate);
-            std::this_thread::sleep_until(Clock::time_point(std::chrono::nanoseconds(scheduled)));
-          }
-          req.body() =
-              absl::StrCat("{\"request_id\":\"", prefix, n, "\",", bodies[n % bodies.size()]);
-          req.prepare_payload();
-          const int64_t now = NowNs();
-          if (sent_ns) (*sent_ns)[n] = now;
-          if (rate > 0 && now - scheduled > 1'000'000) ++r.late;
-          try {
-            http::write(*stream, req);
-            http::response<http::string_body> res;
-            http::read(*stream, buffer, res);
-            if (res.result() != http::status::ok) {
-              if (r.errors++ == 0)
-                std::fprintf(stderr, "POST answered %d %s\n", res.result_int(), res.body().c_str());
-              continue;
-            }
-            ++r.ok;
-            const size_t at = res.body().find("\"sequence\":");
-            uint64_t seq = 0;
-            if (at != std::string::npos) {
-              size_t end = at + 11;
-              while (end < res.body().size() && isdigit(res.body()[end])) ++end;
-              if (absl::SimpleAtoi(res.body().substr(at + 11, end - at - 11), &seq))
-                r.max_sequence = std::max(r.max_sequence, seq);
-            }
-          } catch (const std::exception& e) {
-            if (r.errors++ == 0) std::fprintf(stderr, "POST failed: %s\n", e.what());
-            buffer.clear();
-            stream = std::make_unique<beast::tcp_stream>(ioc);
-            try {
-              stream->connect(endpoints);
-            } catch (...) {
-            }
-          }
-        }
-      } catch (const std::exception& e) {  // cannot connect at all
-        ++r.errors;
-        std::fprintf(stderr, "sender connection %d: %s\n", c, e.what());
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  SendResult total_result;
-  for (const auto& r : results) {
-    total_result.ok += r.ok;
-    total_result.errors += r.errors;
-    total_result.late += r.late;
-    total_result.max_sequence = std::max(total_result.max_sequence, r.max_sequence);
-  }
-  total_result.seconds = (NowNs() - start) / 1e9;
-  return total_result;
-}
+using switchboard::bench::Clock;
+using switchboard::bench::kTypes;
+using switchboard::bench::NowNs;
+using switchboard::bench::RssKiB;
+using switchboard::bench::RunId;
+using switchboard::bench::Send;
+using switchboard::bench::SendResult;
+using switchboard::bench::WaitFor;
 
 bool Matches(const std::string& pattern, const std::string& type) {
   if (pattern == "*") return true;
@@ -384,17 +266,6 @@ class Channels {
   std::vector<std::unique_ptr<v1::EventStream::Stub>> stubs_;
 };
 
-// Polls `done` every millisecond until it holds or `timeout` passes.
-template <typename F>
-bool WaitFor(F done, double timeout_seconds) {
-  const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_seconds);
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
-
 // Sends warm-up webhooks (all types in turn) until every subscriber has seen
 // one (`all_warm`): then every stream is registered on the server.
 bool WarmUp(const std::string& warm_prefix, const std::function<bool()>& all_warm) {
@@ -422,20 +293,6 @@ void StopAll(std::vector<std::unique_ptr<Subscriber>>& subs) {
       },
       10);
 }
-
-int64_t RssKiB(int pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line))
-    if (absl::StartsWith(line, "VmRSS:")) {
-      int64_t kib = 0;
-      std::istringstream(line.substr(6)) >> kib;
-      return kib;
-    }
-  return 0;
-}
-
-std::string RunId() { return absl::StrCat(absl::ToUnixNanos(absl::Now())); }
 
 int Latency() {
   const int rate = absl::GetFlag(FLAGS_rate);
@@ -734,6 +591,7 @@ int main(int argc, char** argv) {
   if (mode == "latency") return Latency();
   if (mode == "fanout") return Fanout();
   if (mode == "replay") return Replay();
-  std::fprintf(stderr, "--mode must be latency, fanout or replay\n");
+  if (mode == "group") return switchboard::bench::Groups();
+  std::fprintf(stderr, "--mode must be latency, fanout, replay or group\n");
   return 2;
 }

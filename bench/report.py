@@ -63,6 +63,7 @@ def main():
     by = lambda s: [r for r in rows if r["scenario"] == s]
     ingest = {r["label"]: r for r in by("ingest")}
     latency, fanout, replay = by("latency"), by("fanout"), by("replay")
+    groups, group_memory = by("group"), by("group_memory")
 
     problems = []
     for name in ("baseline", "memory", "durable", "memory-official", "durable-official"):
@@ -78,6 +79,10 @@ def main():
         problems.append("no fan-out figure with the slow subscriber")
     if not replay or replay[0]["events_per_s"] <= 0:
         problems.append("no replay figure")
+    for store in ("memory", "durable"):
+        rows_ = [r for r in groups if r["label"] == store]
+        if not rows_ or any(r["acked_per_s"] <= 0 or not r["complete"] for r in rows_):
+            problems.append(f"no complete consumer group figure for the {store} store")
 
     base = ingest.get("baseline", {}).get("requests_per_s", 0) or 1
     info = machine()
@@ -224,6 +229,40 @@ def main():
             targets.append(("replay of 1M events >= 300k events/s", f"{r['events_per_s']:.0f}/s", ok))
         out(f"| {r['stored']} | {r['ingest_rate']:.0f} | {r['events_read']} | {r['seconds']:.2f} | "
             f"{r['events_per_s']:.0f} | {t} |")
+    out("")
+    out("### 5. Consumer groups and catch-up (a backlog read from the oldest)")
+    out("")
+    out("Per store, one fresh server: the backlog stored (durable: --nosync), one plain "
+        "Subscribe reads it from the oldest, then a group of 1, 3, 10 members (each on its own "
+        "connection, up to 1,000 unacked, acking every batch as it arrives) drains it; a group "
+        "is done when the server has confirmed every ack.")
+    out("")
+    out("| store | backlog | Subscribe events/s | members | acked/s | vs Subscribe | seconds |")
+    out("|---|---:|---:|---:|---:|---:|---:|")
+    for r in groups:
+        out(f"| {r['label']} | {r['backlog']} | {r['subscribe_per_s']:.0f} | {r['members']} | "
+            f"{r['acked_per_s']:.0f} | {r['vs_subscribe']:.2f}x | {r['seconds']:.2f}"
+            + ("" if r["complete"] else f" (incomplete: {r['acked']} acked)") + " |")
+    for r in group_memory:
+        out("")
+        out(f"Memory per member ({r['label']} store): {r['members']} idle members of one group "
+            f"took the server from {r['rss_before_kib']} to {r['rss_after_kib']} KiB: "
+            f"**{r['rss_per_member_kib']:.1f} KiB per member**.")
+    first = lambda store, n: next((r for r in groups if r["label"] == store
+                                   and r["members"] == n), None)
+    mem1, dur1 = first("memory", 1), first("durable", 1)
+    mem3, dur3 = first("memory", 3), first("durable", 3)
+    if mem1 and dur1 and mem3 and dur3:
+        replay_ratio = dur1["subscribe_per_s"] / max(mem1["subscribe_per_s"], 1e-9)
+        group_ratio = dur3["acked_per_s"] / max(mem3["acked_per_s"], 1e-9)
+        out("")
+        out(f"Catch-up from RocksDB against the in-memory store, same backlog: plain replay "
+            f"**{replay_ratio:.2f}x**, group of 3 members **{group_ratio:.2f}x**.")
+        if mem1["backlog"] >= 1000000:
+            targets.append(("catch-up from RocksDB >= 0.9x the in-memory store (plain replay "
+                            "of 1M)", f"{replay_ratio:.2f}x", replay_ratio >= 0.9))
+            targets.append(("catch-up from RocksDB >= 0.9x the in-memory store (group of 3 "
+                            "draining 1M)", f"{group_ratio:.2f}x", group_ratio >= 0.9))
     out("")
     out("### Notes")
     out("")

@@ -17,7 +17,11 @@
 #      median rates, with / without, is the slow subscriber's cost to them
 #      (--mode=fanout --slow_subscribers=1, memory store);
 #   4. replay: one subscriber reading K stored events from the oldest
-#      (--mode=replay, durable store).
+#      (--mode=replay, durable store);
+#   5. consumer groups and catch-up, each store: a backlog of G events read
+#      from the oldest by one plain Subscribe, then drained by a group of 1, 3
+#      and 10 members (events acked/s); server RSS per idle member
+#      (--mode=group).
 # Prints a table; writes bench/results.json and docs/BENCHMARKS.md (plus
 # bench/latency.png, the latency distribution, when gnuplot is installed).
 #
@@ -61,9 +65,10 @@ done
 
 if ((quick)); then
   wrk_secs=3 lat_secs=2 rates="2000" sub_counts="1 10" fan_subs=50 fan_count=2000 replay_count=20000
+  group_count=20000
 else
   wrk_secs=10 lat_secs=5 rates="2000 10000" sub_counts="1 10 100" fan_subs=1000 fan_count=20000
-  replay_count=1000000
+  replay_count=1000000 group_count=1000000
 fi
 fan_slow=1 slow_rate=100  # scenario 3's deliberately slow subscriber(s), events/s each
 
@@ -182,6 +187,22 @@ start durable "$build_dir/switchboard" "${common_flags[@]}" $(durable_flags 3) -
 echo "==> 4. replay: store $replay_count webhooks (--nosync), then read them from the oldest" >&2
 load --mode=replay --label=durable --count="$replay_count" --connections=32
 stop
+
+# Scenario 5: consumer groups on each store, fresh, loaded like scenario 4.
+for store in memory durable; do
+  if [[ $store == memory ]]; then
+    # Room for the whole backlog: the replay must not meet retention.
+    start memory "$build_dir/switchboard" "${common_flags[@]}" "${memory_flags[@]}" \
+      --memory_max_bytes=8589934592
+  else
+    start durable "$build_dir/switchboard" "${common_flags[@]}" $(durable_flags 5) --nosync
+  fi
+  echo "==> 5. groups, $store store: store $group_count webhooks; one Subscribe from the oldest," \
+    "then groups of 1, 3 and 10 members drain them" >&2
+  load --mode=group --label="$store" --count="$group_count" --members=1,3,10 --connections=32 \
+    --server_pid="$pid"
+  stop
+done
 
 # Table, JSON, report.
 if ((report)); then out_json=$root/bench/results.json out_md=$root/docs/BENCHMARKS.md

@@ -46,7 +46,9 @@ absl::StatusOr<CommandLine> CommandLine::Parse(const std::vector<std::string>& a
     }
     const FlagSpec* spec = FindFlag(flags, name);
     if (spec == nullptr && !has_value && absl::StartsWith(name, "no")) {
-      const FlagSpec* negated = FindFlag(flags, name.substr(2));
+      // --noflag and --no-flag
+      const FlagSpec* negated =
+          FindFlag(flags, name.substr(absl::StartsWith(name, "no-") ? 3 : 2));
       if (negated != nullptr && negated->is_bool) {
         line.values_[negated->name] = "false";
         continue;

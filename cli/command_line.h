@@ -2,7 +2,7 @@
 #define SWITCHBOARD_CLI_COMMAND_LINE_H_
 
 // The arguments of one switchboard-cli subcommand: `--name=value`,
-// `--name value`, boolean `--name` / `--noname`, `-h`/`--help`, positional
+// `--name value`, boolean `--name` / `--noname` / `--no-name`, `-h`/`--help`, positional
 // arguments, and `--` ending the flags. Hand-parsed rather than with Abseil
 // flags so that each subcommand has its own flags, its own --help, and usage
 // errors exit with status 2.

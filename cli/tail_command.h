@@ -18,10 +18,6 @@ int RunTail(const std::vector<std::string>& args);
 // The --help text of `tail`.
 std::string TailUsage();
 
-// OK when `address` is HOST:PORT (IPv6 in brackets, port 1 to 65535);
-// INVALID_ARGUMENT saying what is wrong otherwise.
-absl::Status CheckHostPort(absl::string_view address);
-
 }  // namespace switchboard::cli
 
 #endif  // SWITCHBOARD_CLI_TAIL_COMMAND_H_

@@ -6,7 +6,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/time_util.h"
+#include "server/consume_reactor.h"
 #include "server/event_filter.h"
+#include "server/start_position.h"
 #include "server/subscribe_reactor.h"
 
 namespace switchboard::server {
@@ -19,9 +21,11 @@ class RejectedReactor : public grpc::ServerWriteReactor<v1::Event> {
   void OnDone() override { delete this; }
 };
 
-// google.protobuf.Timestamp's range: 0001-01-01 to 9999-12-31.
-constexpr int64_t kMinSeconds = -62135596800;
-constexpr int64_t kMaxSeconds = 253402300799;
+class RejectedConsume : public grpc::ServerBidiReactor<v1::ConsumeRequest, v1::ConsumeResponse> {
+ public:
+  explicit RejectedConsume(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
@@ -31,9 +35,11 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 }  // namespace
 
 EventStreamService::EventStreamService(EventLog* log, FanoutDispatcher* dispatcher,
-                                       ServiceMetrics* metrics, Options options)
+                                       GroupBackend* groups, ServiceMetrics* metrics,
+                                       Options options)
     : log_(log),
       dispatcher_(dispatcher),
+      groups_(groups),
       metrics_(metrics),
       options_(options),
       slots_(options.max_subscribers, options.max_subscribers_per_token) {}
@@ -41,51 +47,12 @@ EventStreamService::EventStreamService(EventLog* log, FanoutDispatcher* dispatch
 void EventStreamService::Shutdown() {
   shutting_down_ = true;
   dispatcher_->ForEach([](FanoutListener* listener) {
-    static_cast<SubscribeReactor*>(listener)->End(grpc::Status(
-        grpc::StatusCode::UNAVAILABLE,
-        "server shutting down; reconnect with after_sequence set to the last sequence you "
-        "processed"));
+    if (auto* stream = dynamic_cast<SubscribeReactor*>(listener)) {
+      stream->End(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                               "server shutting down; reconnect with after_sequence set to the "
+                               "last sequence you processed"));
+    }
   });
-}
-
-absl::StatusOr<EventStreamService::StartPosition> EventStreamService::StartOf(
-    const v1::SubscribeRequest& request) {
-  const uint64_t last = log_->LastSequence();
-  switch (request.start_case()) {
-    case v1::SubscribeRequest::START_NOT_SET:
-      return StartPosition{last, false};  // live tail only
-    case v1::SubscribeRequest::kFromOldest:
-      if (!request.from_oldest()) {
-        return absl::InvalidArgumentError(
-            "from_oldest must be true when set; leave `start` unset for the live tail");
-      }
-      return StartPosition{log_->FirstSequence() - 1, false};
-    case v1::SubscribeRequest::kReceivedSince: {
-      const google::protobuf::Timestamp& since = request.received_since();
-      if (since.nanos() < 0 || since.nanos() > 999999999 || since.seconds() < kMinSeconds ||
-          since.seconds() > kMaxSeconds) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "received_since is not a valid timestamp (seconds %d, nanos %d)", since.seconds(),
-            since.nanos()));
-      }
-      absl::StatusOr<uint64_t> first = log_->FirstSequenceReceivedSince(FromTimestamp(since));
-      if (!first.ok()) return absl::UnavailableError(first.status().message());
-      return StartPosition{*first - 1, false};
-    }
-    case v1::SubscribeRequest::kAfterSequence: {
-      const uint64_t after = request.after_sequence();
-      if (after > last) {
-        return absl::OutOfRangeError(absl::StrFormat(
-            "after_sequence %d is ahead of the newest stored sequence %d (was the log reset?); "
-            "resubscribe with after_sequence between %d and %d",
-            after, last, log_->FirstSequence() - 1, last));
-      }
-      // after_sequence 0 means "from the oldest retained event".
-      if (after == 0) return StartPosition{log_->FirstSequence() - 1, false};
-      return StartPosition{after, true};
-    }
-  }
-  return absl::InvalidArgumentError("unknown start option");
 }
 
 grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
@@ -120,7 +87,7 @@ grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
   absl::StatusOr<EventFilter> filter = EventFilter::Parse(patterns);
   if (!filter.ok()) return new RejectedReactor(ToGrpcStatus(filter.status()));
 
-  absl::StatusOr<StartPosition> start = StartOf(*request);
+  absl::StatusOr<StartPosition> start = ResolveStart(*log_, *request);
   if (!start.ok()) return new RejectedReactor(ToGrpcStatus(start.status()));
   absl::StatusOr<std::unique_ptr<SubscriberSlots::Slot>> slot = slots_.Acquire(holder);
   if (!slot.ok()) return new RejectedReactor(ToGrpcStatus(slot.status()));
@@ -129,6 +96,31 @@ grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
   auto* reactor = new SubscribeReactor(log_, dispatcher_, *std::move(filter), start->cursor,
                                        start->explicit_sequence, std::move(name),
                                        &metrics_->streams_ended, *std::move(slot));
+  reactor->Start();
+  return reactor;
+}
+
+grpc::ServerBidiReactor<v1::ConsumeRequest, v1::ConsumeResponse>* EventStreamService::Consume(
+    grpc::CallbackServerContext* context) {
+  if (shutting_down_) {
+    return new RejectedConsume(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                            "server shutting down; connect to another instance"));
+  }
+  if (groups_ == nullptr) {
+    return new RejectedConsume(grpc::Status(
+        grpc::StatusCode::UNIMPLEMENTED,
+        "consumer groups are not available with this store yet; use --store=rocksdb or memory"));
+  }
+  std::string authorization;
+  const auto& metadata = context->client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    authorization.assign(it->second.data(), it->second.size());
+  }
+  ConsumeReactor::Options options;
+  options.auth = options_.auth;
+  options.max_patterns = options_.max_patterns;
+  auto* reactor = new ConsumeReactor(groups_, log_, &slots_, options, std::move(authorization),
+                                     context->peer());
   reactor->Start();
   return reactor;
 }

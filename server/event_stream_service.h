@@ -8,6 +8,7 @@
 
 #include "common/service_metrics.h"
 #include "grpcpp/grpcpp.h"
+#include "server/group_backend.h"
 #include "server/fanout_dispatcher.h"
 #include "server/subscriber_auth.h"
 #include "server/subscriber_slots.h"
@@ -19,7 +20,8 @@ namespace switchboard::server {
 // switchboard.v1.EventStream on gRPC's callback API: authenticates and
 // authorizes the subscriber (when tokens are configured), validates the
 // request, enforces the subscriber limits, and hands the stream to a
-// SubscribeReactor. Thread-safe.
+// SubscribeReactor (Subscribe) or a ConsumeReactor (Consume, a consumer
+// group member; members count against the same limits). Thread-safe.
 class EventStreamService final : public v1::EventStream::CallbackService {
  public:
   struct Options {
@@ -30,9 +32,11 @@ class EventStreamService final : public v1::EventStream::CallbackService {
     size_t max_patterns = 64;                 // event_types per request
   };
 
-  // `log`, `dispatcher`, `metrics` and `options.auth` must outlive the service.
-  EventStreamService(EventLog* log, FanoutDispatcher* dispatcher, ServiceMetrics* metrics,
-                     Options options);
+  // `log`, `dispatcher`, `groups`, `metrics` and `options.auth` must outlive
+  // the service. Without `groups` (a log that runs consumer groups its own
+  // way, not yet served), Consume answers UNIMPLEMENTED.
+  EventStreamService(EventLog* log, FanoutDispatcher* dispatcher, GroupBackend* groups,
+                     ServiceMetrics* metrics, Options options);
 
   // Refuses new streams and ends every open one with UNAVAILABLE, telling
   // each subscriber to resume elsewhere with its last sequence.
@@ -41,17 +45,13 @@ class EventStreamService final : public v1::EventStream::CallbackService {
   // v1::EventStream::CallbackService
   grpc::ServerWriteReactor<v1::Event>* Subscribe(grpc::CallbackServerContext* context,
                                                  const v1::SubscribeRequest* request) override;
+  grpc::ServerBidiReactor<v1::ConsumeRequest, v1::ConsumeResponse>* Consume(
+      grpc::CallbackServerContext* context) override;
 
  private:
-  struct StartPosition {
-    uint64_t cursor;         // stream events after this sequence
-    bool explicit_sequence;  // the client named it (errors say OUT_OF_RANGE)
-  };
-  // Where `request` starts; INVALID_ARGUMENT / OUT_OF_RANGE when it cannot.
-  absl::StatusOr<StartPosition> StartOf(const v1::SubscribeRequest& request);
-
   EventLog* const log_;
   FanoutDispatcher* const dispatcher_;
+  GroupBackend* const groups_;
   ServiceMetrics* const metrics_;
   const Options options_;
   SubscriberSlots slots_;

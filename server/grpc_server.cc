@@ -12,6 +12,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/auth_metadata_processor.h"
 #include "common/status_macros.h"
+#include "server/consumer_group_registry.h"
 #include "server/subscribe_reactor.h"
 
 namespace switchboard::server {
@@ -53,17 +54,35 @@ class TokenProcessor : public grpc::AuthMetadataProcessor {
   const SubscriberAuth* const auth_;
 };
 
+std::unique_ptr<GroupBackend> MakeGroupBackend(
+    EventLog* log, FanoutDispatcher* dispatcher, metrics::Registry* metrics,
+    const std::function<std::unique_ptr<GroupBackend>(FanoutDispatcher*, metrics::Registry*)>& make) {
+  if (make) return make(dispatcher, metrics);
+  if (log->group_store() == nullptr) return nullptr;
+  return std::make_unique<ConsumerGroupRegistry>(log, dispatcher, log->group_store(), metrics,
+                                                 ConsumerGroupRegistry::Options());
+}
+
 }  // namespace
 
 GrpcServer::GrpcServer(EventLog* log, ServiceMetrics* metrics, Options options)
     : log_(log),
       options_(std::move(options)),
       dispatcher_(log),
-      service_(log, &dispatcher_, metrics, options_.stream) {
+      groups_(MakeGroupBackend(log, &dispatcher_, &metrics->registry, options_.groups)),
+      service_(log, &dispatcher_, groups_.get(), metrics, options_.stream),
+      group_admin_(groups_ == nullptr ? nullptr
+                                      : std::make_unique<ConsumerGroupService>(
+                                            groups_.get(), log, options_.stream.auth)) {
+  // The dispatcher's listeners are Subscribe streams and consumer groups.
   metrics->registry.AddCollector(
       "switchboard_subscribers", "Subscribe streams open now.", "gauge",
       [this](std::vector<metrics::Sample>* out) {
-        out->push_back({{}, static_cast<double>(dispatcher_.listener_count())});
+        size_t streams = 0;
+        dispatcher_.ForEach([&](FanoutListener* listener) {
+          streams += dynamic_cast<const SubscribeReactor*>(listener) != nullptr;
+        });
+        out->push_back({{}, static_cast<double>(streams)});
       });
   metrics->registry.AddCollector(
       "switchboard_subscriber_lag_events",
@@ -71,8 +90,9 @@ GrpcServer::GrpcServer(EventLog* log, ServiceMetrics* metrics, Options options)
       [this](std::vector<metrics::Sample>* out) {
         const uint64_t last = log_->LastSequence();
         dispatcher_.ForEach([&](FanoutListener* listener) {
-          const auto* stream = static_cast<const SubscribeReactor*>(listener);
-          out->push_back({{{"stream", stream->peer()}}, static_cast<double>(stream->Lag(last))});
+          if (const auto* stream = dynamic_cast<const SubscribeReactor*>(listener)) {
+            out->push_back({{{"stream", stream->peer()}}, static_cast<double>(stream->Lag(last))});
+          }
         });
       });
 }
@@ -88,6 +108,10 @@ absl::Status GrpcServer::Start(const std::string& address) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(address, *credentials, &port);
+  if (groups_ != nullptr) {
+    if (absl::Status restored = groups_->Start(); !restored.ok()) return restored;
+    builder.RegisterService(group_admin_.get());
+  }
   builder.RegisterService(&service_);
   // Notice dead subscribers (half-open TCP) within a minute.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
@@ -111,6 +135,7 @@ absl::Status GrpcServer::Start(const std::string& address) {
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus(v1::EventStream::service_full_name(), true);
+  if (groups_ != nullptr) health->SetServingStatus(v1::ConsumerGroupService::service_full_name(), true);
   return absl::OkStatus();
 }
 
@@ -151,6 +176,11 @@ void GrpcServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
   server_->GetHealthCheckService()->Shutdown();  // NOT_SERVING from now on
   service_.Shutdown();
+  if (groups_ != nullptr) {
+    groups_->Shutdown(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                   "server shutting down; join the group again (here or on "
+                                   "another instance): unacked events are delivered again"));
+  }
   // Streams were just told to end; each only waits for its write in flight.
   // A subscriber that stopped reading never completes that write, so it gets
   // a short bound rather than the whole grace (its stream is cancelled).

@@ -9,15 +9,20 @@
 #include "absl/time/time.h"
 #include "common/service_metrics.h"
 #include "grpcpp/grpcpp.h"
+#include <functional>
+
+#include "server/consumer_group_service.h"
+#include "server/group_backend.h"
 #include "server/event_stream_service.h"
 #include "server/fanout_dispatcher.h"
 #include "store/event_log.h"
 
 namespace switchboard::server {
 
-// The gRPC side of Switchboard: EventStream, the standard grpc.health.v1
-// health service and server reflection on one listening port, with the
-// fan-out dispatcher that feeds the streams.
+// The gRPC side of Switchboard: EventStream (Subscribe, Consume),
+// ConsumerGroupService, the standard grpc.health.v1 health service and server
+// reflection on one listening port, with the fan-out dispatcher that feeds
+// the streams and the consumer groups of the log.
 class GrpcServer {
  public:
   struct Options {
@@ -30,6 +35,10 @@ class GrpcServer {
     // With stream.auth: also require a valid token for health and reflection
     // (every call). Needs TLS: gRPC runs this check only on secure ports.
     bool auth_all_methods = false;
+    // Makes the consumer groups' backend for a log that runs them its own
+    // way (JetStream). Unset: ConsumerGroupRegistry on the log's
+    // group_store(), or no consumer groups when it has none.
+    std::function<std::unique_ptr<GroupBackend>(FanoutDispatcher*, metrics::Registry*)> groups;
   };
 
   // `log` and `metrics` must outlive the server. Adds the subscriber
@@ -54,7 +63,10 @@ class GrpcServer {
   EventLog* const log_;
   const Options options_;
   FanoutDispatcher dispatcher_;
+  // The consumer groups (null: this log has none).
+  std::unique_ptr<GroupBackend> groups_;
   EventStreamService service_;
+  std::unique_ptr<ConsumerGroupService> group_admin_;
   std::unique_ptr<grpc::Server> server_;
   std::string bound_address_;
 };

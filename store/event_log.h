@@ -14,6 +14,8 @@
 
 namespace switchboard {
 
+class GroupStore;
+
 // Events are immutable once stored and shared between readers.
 using EventPtr = std::shared_ptr<const v1::Event>;
 
@@ -78,6 +80,11 @@ class EventLog {
   // OK while appends can succeed; otherwise UNAVAILABLE saying why (disk
   // full, broker down). Backends recover by themselves when they can.
   virtual absl::Status Writable() const { return absl::OkStatus(); }
+
+  // Where consumer groups read from this log keep their state (in its
+  // database, or in memory with the memory store); nullptr when the backend
+  // runs consumer groups its own way. Owned by the log.
+  virtual GroupStore* group_store() { return nullptr; }
 };
 
 }  // namespace switchboard

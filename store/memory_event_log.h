@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "common/mutex.h"
 #include "store/event_log.h"
+#include "store/memory_group_store.h"
 
 namespace switchboard {
 
@@ -35,8 +36,10 @@ class MemoryEventLog : public EventLog {
   uint64_t LastSequence() const override;
   uint64_t WaitForNewer(uint64_t after, absl::Duration timeout) override;
   absl::StatusOr<uint64_t> FirstSequenceReceivedSince(absl::Time time) override;
+  GroupStore* group_store() override { return &groups_; }
 
  private:
+  MemoryGroupStore groups_;
   struct Entry {
     EventPtr event;
     size_t bytes;

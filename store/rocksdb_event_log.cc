@@ -25,6 +25,7 @@ namespace {
 constexpr char kFormat[] = "1";
 constexpr char kEventsFamily[] = "events";
 constexpr char kIdsFamily[] = "ids";
+constexpr char kGroupsFamily[] = "groups";  // consumer groups (rocksdb_group_store.h)
 constexpr char kFormatKey[] = "format";
 constexpr char kFirstKey[] = "first_sequence";
 constexpr char kLastKey[] = "last_sequence";
@@ -128,7 +129,8 @@ absl::StatusOr<std::unique_ptr<RocksDbEventLog>> RocksDbEventLog::Open(Options o
   const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {kEventsFamily, events_options},
-      {kIdsFamily, ids_options}};
+      {kIdsFamily, ids_options},
+      {kGroupsFamily, rocksdb::ColumnFamilyOptions()}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status status = rocksdb::DB::Open(db_options, options.dir, families, &handles, &raw);
@@ -146,6 +148,8 @@ absl::StatusOr<std::unique_ptr<RocksDbEventLog>> RocksDbEventLog::Open(Options o
       std::move(options), std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
       std::move(id_filter)));
   if (absl::Status loaded = log->Load(); !loaded.ok()) return loaded;
+  log->groups_ = std::make_unique<RocksDbGroupStore>(log->db_.get(), log->handles_[3],
+                                                     log->options_.sync);
   log->writer_ = std::thread([log = log.get()] { log->WriterLoop(); });
   log->maintenance_ = std::thread([log = log.get()] { log->MaintenanceLoop(); });
   return log;
@@ -216,6 +220,7 @@ RocksDbEventLog::~RocksDbEventLog() {
     stop_maintenance_ = true;
   }
   if (maintenance_.joinable()) maintenance_.join();
+  groups_.reset();  // applies queued group writes first
   for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
   db_->Close().PermitUncheckedError();
 }

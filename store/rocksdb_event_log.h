@@ -18,6 +18,7 @@
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
 #include "store/event_log.h"
+#include "store/rocksdb_group_store.h"
 
 namespace switchboard {
 
@@ -69,6 +70,9 @@ class RocksDbEventLog : public EventLog {
   absl::StatusOr<uint64_t> FirstSequenceReceivedSince(absl::Time time) override;
   absl::Status Writable() const override;
 
+  // The consumer groups' state, in the same database.
+  GroupStore* group_store() override { return groups_.get(); }
+
   // Applies retention now (the background thread does it every
   // maintenance_interval). Returns the number of events deleted.
   // Size is the bytes of event records (key and value) before compression.
@@ -105,6 +109,7 @@ class RocksDbEventLog : public EventLog {
   rocksdb::ColumnFamilyHandle* events_ = nullptr;
   rocksdb::ColumnFamilyHandle* ids_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::unique_ptr<RocksDbGroupStore> groups_;  // uses db_; reset before it closes
 
   // Appends waiting for the writer thread.
   Mutex queue_mu_;

@@ -11,6 +11,7 @@
 #include "cli/command_line.h"
 #include "cli/event_printer.h"
 #include "cli/http_client.h"
+#include "cli/grpc_flags.h"
 #include "cli/tail_command.h"
 #include "cli/webhook_samples.h"
 #include "gmock/gmock.h"

@@ -35,6 +35,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "switchboard/v1/event.pb.h"
+#include "tests/e2e/cli_process.h"
 #include "tests/e2e/switchboard_process.h"
 
 #ifndef SWITCHBOARD_CLI_BINARY
@@ -44,6 +45,7 @@
 namespace switchboard::cli {
 namespace {
 
+using ::switchboard::e2e::CliProcess;
 using ::switchboard::e2e::DescribeWaitStatus;
 using ::switchboard::e2e::ExecChild;
 using ::switchboard::e2e::SwitchboardProcess;
@@ -63,117 +65,6 @@ const std::vector<std::string> kOfficialTypes = {
     "jc.contact_status_updated", "appointment.scheduled", "sd.call_completed", "sd.call_updated",
     "sd.call_ai_generated"};
 
-// switchboard-cli run as a child process, its stdout and stderr captured
-// separately. The destructor SIGKILLs it if it is still running.
-class CliProcess {
- public:
-  CliProcess() = default;
-  ~CliProcess() {
-    if (pid_ > 0 && !exit_status_.has_value()) {
-      kill(pid_, SIGKILL);
-      int status = 0;
-      while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-    }
-    for (std::thread& reader : readers_) reader.join();
-  }
-  CliProcess(const CliProcess&) = delete;
-  CliProcess& operator=(const CliProcess&) = delete;
-
-  ::testing::AssertionResult Start(const std::vector<std::string>& args) {
-    std::vector<std::string> argv_strings = {SWITCHBOARD_CLI_BINARY};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& arg : argv_strings) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    int out[2], err[2];
-    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
-      return ::testing::AssertionFailure() << "pipe2: " << std::strerror(errno);
-    }
-    const int dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    const pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) return ::testing::AssertionFailure() << "fork: " << std::strerror(errno);
-    if (pid_ == 0) ExecChild(dev_null, out[1], err[1], parent, argv.data());
-    close(out[1]);
-    close(err[1]);
-    close(dev_null);
-    readers_.emplace_back([this, fd = out[0]] { Read(fd, &stdout_); });
-    readers_.emplace_back([this, fd = err[0]] { Read(fd, &stderr_); });
-    return ::testing::AssertionSuccess();
-  }
-
-  // Waits at most `timeout` for the exit; the raw wait status, or nullopt.
-  std::optional<int> WaitForExit(absl::Duration timeout) {
-    const absl::Time deadline = absl::Now() + timeout;
-    while (!exit_status_.has_value()) {
-      int status = 0;
-      const pid_t got = waitpid(pid_, &status, WNOHANG);
-      if (got == pid_) {
-        exit_status_ = status;
-        break;
-      }
-      if (absl::Now() >= deadline) return std::nullopt;
-      absl::SleepFor(absl::Milliseconds(5));
-    }
-    // The output is complete once both pipes reached EOF.
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait_for(lock, std::chrono::seconds(5), [this] { return eofs_ == 2; });
-    return exit_status_;
-  }
-
-  bool Signal(int signal) { return !exit_status_.has_value() && kill(pid_, signal) == 0; }
-
-  // Waits at most `timeout` until stdout holds `count` complete lines.
-  std::vector<std::string> WaitForLines(size_t count, absl::Duration timeout) {
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
-                      [&] { return LinesLocked().size() >= count || eofs_ == 2; });
-    return LinesLocked();
-  }
-
-  std::string out() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return stdout_;
-  }
-  std::string err() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return stderr_;
-  }
-
- private:
-  void Read(int fd, std::string* into) {
-    char buffer[4096];
-    while (true) {
-      const ssize_t n = read(fd, buffer, sizeof(buffer));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      std::lock_guard<std::mutex> lock(mu_);
-      into->append(buffer, static_cast<size_t>(n));
-      changed_.notify_all();
-    }
-    close(fd);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++eofs_;
-    changed_.notify_all();
-  }
-
-  std::vector<std::string> LinesLocked() const {
-    std::vector<std::string> lines = absl::StrSplit(stdout_, '\n');
-    lines.pop_back();  // the partial line after the last '\n' (maybe empty)
-    return lines;
-  }
-
-  pid_t pid_ = -1;
-  std::optional<int> exit_status_;
-  std::vector<std::thread> readers_;
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::string stdout_;  // guarded by mu_
-  std::string stderr_;  // guarded by mu_
-  int eofs_ = 0;        // guarded by mu_
-};
-
 struct CliResult {
   int exit_code = -1;  // -1: killed by a signal or did not finish
   std::string out;
@@ -182,7 +73,7 @@ struct CliResult {
 
 // Runs switchboard-cli to completion (at most `timeout`).
 CliResult RunCli(const std::vector<std::string>& args, absl::Duration timeout = absl::Seconds(15)) {
-  CliProcess cli;
+  CliProcess cli(SWITCHBOARD_CLI_BINARY);
   CliResult result;
   if (!cli.Start(args)) return result;
   std::optional<int> status = cli.WaitForExit(timeout);
@@ -282,7 +173,7 @@ TEST(SwitchboardCliE2eTest, SendsEveryBuiltInTypeAndTailJsonPrintsThemTyped) {
     EXPECT_THAT(result.out, Not(HasSubstr("duplicate")));
   }
 
-  CliProcess tail;
+  CliProcess tail(SWITCHBOARD_CLI_BINARY);
   ASSERT_TRUE(tail.Start({"tail", "--addr", server.grpc_address(), "--json", "--after", "0"}));
   std::vector<std::string> lines = tail.WaitForLines(sent.size(), absl::Seconds(10));
   ASSERT_TRUE(tail.Signal(SIGINT));
@@ -316,7 +207,7 @@ TEST(SwitchboardCliE2eTest, TailSummaryShowsTheKeyFieldsOfMatchingTypesOnly) {
                 .exit_code,
             0);
   ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "call.completed"}).exit_code, 0);
-  CliProcess tail;
+  CliProcess tail(SWITCHBOARD_CLI_BINARY);
   ASSERT_TRUE(tail.Start({"tail", "--addr", server.grpc_address(), "--types", "call.*",
                           "--after=0"}));
   std::vector<std::string> lines = tail.WaitForLines(2, absl::Seconds(10));
@@ -346,7 +237,7 @@ TEST(SwitchboardCliE2eTest, TailResumesByItselfAcrossAServerRestart) {
   ASSERT_TRUE(first->Start(store));
   const int grpc_port = first->grpc_port();
 
-  CliProcess tail;
+  CliProcess tail(SWITCHBOARD_CLI_BINARY);
   ASSERT_TRUE(tail.Start({"tail", "--addr", first->grpc_address(), "--json", "--after", "0"}));
   ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(*first), "call.completed", "sms.sent"}).exit_code,
             0);
@@ -406,7 +297,7 @@ TEST(SwitchboardCliE2eTest, SigintAndSigtermStopARunningTailWithStatusZero) {
   ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "sms.received"}).exit_code, 0);
   for (int signal : {SIGINT, SIGTERM}) {
     SCOPED_TRACE(strsignal(signal));
-    CliProcess tail;
+    CliProcess tail(SWITCHBOARD_CLI_BINARY);
     ASSERT_TRUE(tail.Start({"tail", "--addr", server.grpc_address(), "--after", "0"}));
     ASSERT_EQ(tail.WaitForLines(1, absl::Seconds(10)).size(), 1u) << tail.err();
     const absl::Time start = absl::Now();
@@ -450,7 +341,7 @@ TEST(SwitchboardCliE2eTest, TailSendsTheSubscriberTokenFromAFileOrTheEnvironment
     } else {
       args.insert(args.end(), {"--token_file", token_file});
     }
-    CliProcess tail;
+    CliProcess tail(SWITCHBOARD_CLI_BINARY);
     ASSERT_TRUE(tail.Start(args));
     unsetenv("SWITCHBOARD_TOKEN");
     std::vector<std::string> lines = tail.WaitForLines(1, absl::Seconds(10));
@@ -483,7 +374,7 @@ TEST(SwitchboardCliE2eTest, TailOverTlsTrustsTheGivenCa) {
   EXPECT_EQ(plaintext.exit_code, 1) << Describe(plaintext);
   EXPECT_THAT(plaintext.err, HasSubstr("add --tls or --tls_ca"));
 
-  CliProcess tail;
+  CliProcess tail(SWITCHBOARD_CLI_BINARY);
   ASSERT_TRUE(tail.Start({"tail", "--addr", server.grpc_address(), "--after", "0", "--tls_ca",
                           dir.path() + "/ca.pem"}));
   std::vector<std::string> lines = tail.WaitForLines(1, absl::Seconds(10));

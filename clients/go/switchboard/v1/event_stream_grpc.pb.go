@@ -27,6 +27,20 @@ type EventStreamClient interface {
 	//   - UNAVAILABLE: the server is shutting down; reconnect (to this or another
 	//     instance) with `after_sequence` set to the last sequence you processed.
 	Subscribe(ctx context.Context, in *SubscribeRequest, opts ...grpc.CallOption) (EventStream_SubscribeClient, error)
+	// Joins a consumer group and consumes its events: the first request is a
+	// JoinGroup, the first response GroupJoined; then the server sends
+	// deliveries and the member acks (consumer_group.proto states the
+	// semantics). Status codes, besides Subscribe's:
+	//   - INVALID_ARGUMENT: a malformed request (the first message not a join, a
+	//     second join, a bad group name or setting, too many sequences).
+	//   - FAILED_PRECONDITION: the group exists with another filter or setting
+	//     (the message gives the group's).
+	//   - PERMISSION_DENIED: the group's filter is outside the token's grant.
+	//   - ABORTED: the group was deleted.
+	//   - RESOURCE_EXHAUSTED: too many groups or members.
+	//
+	// Unacked events of a member whose stream ends are delivered to the others.
+	Consume(ctx context.Context, opts ...grpc.CallOption) (EventStream_ConsumeClient, error)
 }
 
 type eventStreamClient struct {
@@ -69,6 +83,37 @@ func (x *eventStreamSubscribeClient) Recv() (*Event, error) {
 	return m, nil
 }
 
+func (c *eventStreamClient) Consume(ctx context.Context, opts ...grpc.CallOption) (EventStream_ConsumeClient, error) {
+	stream, err := c.cc.NewStream(ctx, &_EventStream_serviceDesc.Streams[1], "/switchboard.v1.EventStream/Consume", opts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &eventStreamConsumeClient{stream}
+	return x, nil
+}
+
+type EventStream_ConsumeClient interface {
+	Send(*ConsumeRequest) error
+	Recv() (*ConsumeResponse, error)
+	grpc.ClientStream
+}
+
+type eventStreamConsumeClient struct {
+	grpc.ClientStream
+}
+
+func (x *eventStreamConsumeClient) Send(m *ConsumeRequest) error {
+	return x.ClientStream.SendMsg(m)
+}
+
+func (x *eventStreamConsumeClient) Recv() (*ConsumeResponse, error) {
+	m := new(ConsumeResponse)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // EventStreamServer is the server API for EventStream service.
 // All implementations must embed UnimplementedEventStreamServer
 // for forward compatibility
@@ -83,6 +128,20 @@ type EventStreamServer interface {
 	//   - UNAVAILABLE: the server is shutting down; reconnect (to this or another
 	//     instance) with `after_sequence` set to the last sequence you processed.
 	Subscribe(*SubscribeRequest, EventStream_SubscribeServer) error
+	// Joins a consumer group and consumes its events: the first request is a
+	// JoinGroup, the first response GroupJoined; then the server sends
+	// deliveries and the member acks (consumer_group.proto states the
+	// semantics). Status codes, besides Subscribe's:
+	//   - INVALID_ARGUMENT: a malformed request (the first message not a join, a
+	//     second join, a bad group name or setting, too many sequences).
+	//   - FAILED_PRECONDITION: the group exists with another filter or setting
+	//     (the message gives the group's).
+	//   - PERMISSION_DENIED: the group's filter is outside the token's grant.
+	//   - ABORTED: the group was deleted.
+	//   - RESOURCE_EXHAUSTED: too many groups or members.
+	//
+	// Unacked events of a member whose stream ends are delivered to the others.
+	Consume(EventStream_ConsumeServer) error
 	mustEmbedUnimplementedEventStreamServer()
 }
 
@@ -92,6 +151,9 @@ type UnimplementedEventStreamServer struct {
 
 func (UnimplementedEventStreamServer) Subscribe(*SubscribeRequest, EventStream_SubscribeServer) error {
 	return status.Errorf(codes.Unimplemented, "method Subscribe not implemented")
+}
+func (UnimplementedEventStreamServer) Consume(EventStream_ConsumeServer) error {
+	return status.Errorf(codes.Unimplemented, "method Consume not implemented")
 }
 func (UnimplementedEventStreamServer) mustEmbedUnimplementedEventStreamServer() {}
 
@@ -127,6 +189,32 @@ func (x *eventStreamSubscribeServer) Send(m *Event) error {
 	return x.ServerStream.SendMsg(m)
 }
 
+func _EventStream_Consume_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(EventStreamServer).Consume(&eventStreamConsumeServer{stream})
+}
+
+type EventStream_ConsumeServer interface {
+	Send(*ConsumeResponse) error
+	Recv() (*ConsumeRequest, error)
+	grpc.ServerStream
+}
+
+type eventStreamConsumeServer struct {
+	grpc.ServerStream
+}
+
+func (x *eventStreamConsumeServer) Send(m *ConsumeResponse) error {
+	return x.ServerStream.SendMsg(m)
+}
+
+func (x *eventStreamConsumeServer) Recv() (*ConsumeRequest, error) {
+	m := new(ConsumeRequest)
+	if err := x.ServerStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 var _EventStream_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "switchboard.v1.EventStream",
 	HandlerType: (*EventStreamServer)(nil),
@@ -136,6 +224,12 @@ var _EventStream_serviceDesc = grpc.ServiceDesc{
 			StreamName:    "Subscribe",
 			Handler:       _EventStream_Subscribe_Handler,
 			ServerStreams: true,
+		},
+		{
+			StreamName:    "Consume",
+			Handler:       _EventStream_Consume_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
 		},
 	},
 	Metadata: "switchboard/v1/event_stream.proto",

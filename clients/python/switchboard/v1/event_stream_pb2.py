@@ -12,10 +12,11 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from switchboard.v1 import consumer_group_pb2 as switchboard_dot_v1_dot_consumer__group__pb2
 from switchboard.v1 import event_pb2 as switchboard_dot_v1_dot_event__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!switchboard/v1/event_stream.proto\x12\x0eswitchboard.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aswitchboard/v1/event.proto\"\x97\x01\n\x10SubscribeRequest\x12\x13\n\x0b\x65vent_types\x18\x01 \x03(\t\x12\x18\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x04H\x00\x12\x34\n\x0ereceived_since\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x12\x15\n\x0b\x66rom_oldest\x18\x04 \x01(\x08H\x00\x42\x07\n\x05start2U\n\x0b\x45ventStream\x12\x46\n\tSubscribe\x12 .switchboard.v1.SubscribeRequest\x1a\x15.switchboard.v1.Event0\x01\x42\x35Z3switchboard/clients/go/switchboard/v1;switchboardv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!switchboard/v1/event_stream.proto\x12\x0eswitchboard.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#switchboard/v1/consumer_group.proto\x1a\x1aswitchboard/v1/event.proto\"\x97\x01\n\x10SubscribeRequest\x12\x13\n\x0b\x65vent_types\x18\x01 \x03(\t\x12\x18\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x04H\x00\x12\x34\n\x0ereceived_since\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x12\x15\n\x0b\x66rom_oldest\x18\x04 \x01(\x08H\x00\x42\x07\n\x05start2\xa5\x01\n\x0b\x45ventStream\x12\x46\n\tSubscribe\x12 .switchboard.v1.SubscribeRequest\x1a\x15.switchboard.v1.Event0\x01\x12N\n\x07\x43onsume\x12\x1e.switchboard.v1.ConsumeRequest\x1a\x1f.switchboard.v1.ConsumeResponse(\x01\x30\x01\x42\x35Z3switchboard/clients/go/switchboard/v1;switchboardv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'switchboard.v1.event_stream_pb2', globals())
@@ -23,8 +24,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z3switchboard/clients/go/switchboard/v1;switchboardv1'
-  _SUBSCRIBEREQUEST._serialized_start=115
-  _SUBSCRIBEREQUEST._serialized_end=266
-  _EVENTSTREAM._serialized_start=268
-  _EVENTSTREAM._serialized_end=353
+  _SUBSCRIBEREQUEST._serialized_start=152
+  _SUBSCRIBEREQUEST._serialized_end=303
+  _EVENTSTREAM._serialized_start=306
+  _EVENTSTREAM._serialized_end=471
 # @@protoc_insertion_point(module_scope)

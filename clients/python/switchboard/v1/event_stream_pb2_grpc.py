@@ -2,6 +2,7 @@
 """Client and server classes corresponding to protobuf-defined services."""
 import grpc
 
+from switchboard.v1 import consumer_group_pb2 as switchboard_dot_v1_dot_consumer__group__pb2
 from switchboard.v1 import event_pb2 as switchboard_dot_v1_dot_event__pb2
 from switchboard.v1 import event_stream_pb2 as switchboard_dot_v1_dot_event__stream__pb2
 
@@ -20,6 +21,11 @@ class EventStreamStub(object):
                 '/switchboard.v1.EventStream/Subscribe',
                 request_serializer=switchboard_dot_v1_dot_event__stream__pb2.SubscribeRequest.SerializeToString,
                 response_deserializer=switchboard_dot_v1_dot_event__pb2.Event.FromString,
+                )
+        self.Consume = channel.stream_stream(
+                '/switchboard.v1.EventStream/Consume',
+                request_serializer=switchboard_dot_v1_dot_consumer__group__pb2.ConsumeRequest.SerializeToString,
+                response_deserializer=switchboard_dot_v1_dot_consumer__group__pb2.ConsumeResponse.FromString,
                 )
 
 
@@ -42,6 +48,24 @@ class EventStreamServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Consume(self, request_iterator, context):
+        """Joins a consumer group and consumes its events: the first request is a
+        JoinGroup, the first response GroupJoined; then the server sends
+        deliveries and the member acks (consumer_group.proto states the
+        semantics). Status codes, besides Subscribe's:
+        - INVALID_ARGUMENT: a malformed request (the first message not a join, a
+        second join, a bad group name or setting, too many sequences).
+        - FAILED_PRECONDITION: the group exists with another filter or setting
+        (the message gives the group's).
+        - PERMISSION_DENIED: the group's filter is outside the token's grant.
+        - ABORTED: the group was deleted.
+        - RESOURCE_EXHAUSTED: too many groups or members.
+        Unacked events of a member whose stream ends are delivered to the others.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EventStreamServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -49,6 +73,11 @@ def add_EventStreamServicer_to_server(servicer, server):
                     servicer.Subscribe,
                     request_deserializer=switchboard_dot_v1_dot_event__stream__pb2.SubscribeRequest.FromString,
                     response_serializer=switchboard_dot_v1_dot_event__pb2.Event.SerializeToString,
+            ),
+            'Consume': grpc.stream_stream_rpc_method_handler(
+                    servicer.Consume,
+                    request_deserializer=switchboard_dot_v1_dot_consumer__group__pb2.ConsumeRequest.FromString,
+                    response_serializer=switchboard_dot_v1_dot_consumer__group__pb2.ConsumeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -75,5 +104,22 @@ class EventStream(object):
         return grpc.experimental.unary_stream(request, target, '/switchboard.v1.EventStream/Subscribe',
             switchboard_dot_v1_dot_event__stream__pb2.SubscribeRequest.SerializeToString,
             switchboard_dot_v1_dot_event__pb2.Event.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def Consume(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(request_iterator, target, '/switchboard.v1.EventStream/Consume',
+            switchboard_dot_v1_dot_consumer__group__pb2.ConsumeRequest.SerializeToString,
+            switchboard_dot_v1_dot_consumer__group__pb2.ConsumeResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

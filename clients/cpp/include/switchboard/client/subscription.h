@@ -40,6 +40,10 @@
 
 namespace switchboard::client {
 
+namespace internal {
+class Connection;
+}  // namespace internal
+
 // Where a subscription starts. After the first event it always resumes after
 // the last event delivered, whatever the start.
 struct Start {
@@ -191,29 +195,20 @@ class Subscription {
     absl::Duration lasted;
   };
 
-  // Waits until the channel is connected: OK, CANCELLED (Cancel()), or
-  // UNAVAILABLE when a connection attempt failed or took `connect_timeout`.
-  absl::Status WaitForConnection();
   // Runs one Subscribe call to its end.
   Attempt Stream(const EventHandler& handler);
   v1::SubscribeRequest NextRequest();
-  absl::Duration BackoffDelay(int failures);
-  // Sleeps `delay` unless cancelled first; false when cancelled.
-  bool SleepUnlessCancelled(absl::Duration delay);
   bool cancelled() const;
 
   const SubscriptionOptions options_;
-  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<internal::Connection> connection_;
   std::unique_ptr<v1::EventStream::Stub> stub_;
 
   // Used by Run()'s thread only.
   bool connected_once_ = false;
   std::optional<absl::Time> live_since_;  // when a live start first subscribed
-  absl::BitGen random_;
 
   mutable absl::Mutex mu_;
-  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
-  grpc::ClientContext* call_ ABSL_GUARDED_BY(mu_) = nullptr;  // the call in progress
   std::optional<uint64_t> last_sequence_ ABSL_GUARDED_BY(mu_);
   int reconnects_ ABSL_GUARDED_BY(mu_) = 0;
 };

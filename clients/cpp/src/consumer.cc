@@ -1,0 +1,162 @@
+#include "switchboard/client/consumer.h"
+
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "connection.h"
+
+namespace switchboard::client {
+
+using internal::FromGrpc;
+
+Consumer::Consumer(ConsumerOptions options)
+    : options_(std::move(options)),
+      connection_(std::make_unique<internal::Connection>(options_.address,
+                                                         options_.channel_credentials,
+                                                         options_.backoff, options_.connect_timeout)),
+      stub_(v1::EventStream::NewStub(connection_->channel())) {}
+
+Consumer::~Consumer() = default;
+
+void Consumer::Cancel() { connection_->Cancel(); }
+
+uint64_t Consumer::handled() const {
+  absl::MutexLock lock(&mu_);
+  return handled_;
+}
+
+uint64_t Consumer::acked() const {
+  absl::MutexLock lock(&mu_);
+  return acked_;
+}
+
+int Consumer::reconnects() const {
+  absl::MutexLock lock(&mu_);
+  return reconnects_;
+}
+
+v1::ConsumeRequest Consumer::JoinRequest() const {
+  v1::ConsumeRequest request;
+  v1::JoinGroup* join = request.mutable_join();
+  join->set_group(options_.group);
+  for (const std::string& type : options_.event_types) join->add_event_types(type);
+  switch (options_.start.kind) {
+    case Start::Kind::kLive:
+      break;
+    case Start::Kind::kAfterSequence:
+      join->set_after_sequence(options_.start.sequence);
+      break;
+    case Start::Kind::kOldest:
+      join->set_from_oldest(true);
+      break;
+  }
+  if (options_.ack_deadline > absl::ZeroDuration()) {
+    const int64_t nanos = absl::ToInt64Nanoseconds(options_.ack_deadline);
+    join->mutable_ack_deadline()->set_seconds(nanos / 1000000000);
+    join->mutable_ack_deadline()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  }
+  join->set_max_delivery_attempts(options_.max_delivery_attempts);
+  join->set_max_unacked(options_.max_unacked);
+  return request;
+}
+
+absl::Status Consumer::Run(const Handler& handler) {
+  if (!handler) return absl::InvalidArgumentError("Run() needs a handler");
+  if (options_.group.empty()) return absl::InvalidArgumentError("ConsumerOptions.group is empty");
+  if (absl::Status valid = connection_->Validate(); !valid.ok()) return valid;
+
+  int failures = 0;
+  std::optional<absl::Status> retry_cause;
+  while (true) {
+    if (retry_cause.has_value()) {
+      RetryInfo info;
+      info.cause = *std::move(retry_cause);
+      info.attempt = failures + 1;
+      info.delay = connection_->BackoffDelay(failures);
+      retry_cause.reset();
+      if (options_.on_retry) options_.on_retry(info);
+      if (!connection_->SleepUnlessCancelled(info.delay)) return absl::OkStatus();
+      absl::MutexLock lock(&mu_);
+      ++reconnects_;
+    }
+    if (connection_->cancelled()) return absl::OkStatus();
+
+    absl::Status connected = connection_->WaitForConnection();
+    if (connection_->cancelled()) return absl::OkStatus();
+    if (!connected.ok()) {
+      if (!connected_once_ && !options_.wait_for_server) return connected;
+      retry_cause = std::move(connected);
+      ++failures;
+      continue;
+    }
+    connected_once_ = true;
+
+    Attempt attempt = Stream(handler);
+    if (connection_->cancelled()) return absl::OkStatus();
+    const absl::StatusCode code = attempt.status.code();
+    const bool retryable = code == absl::StatusCode::kOk ||
+                           code == absl::StatusCode::kUnavailable ||
+                           code == absl::StatusCode::kCancelled ||
+                           code == absl::StatusCode::kResourceExhausted;
+    if (!retryable) return attempt.status;
+    if (attempt.handled > 0 || attempt.lasted >= options_.backoff.max) {
+      failures = 0;
+    } else {
+      ++failures;
+    }
+    retry_cause = attempt.status.ok() ? absl::UnavailableError("the server ended the stream")
+                                      : attempt.status;
+  }
+}
+
+Consumer::Attempt Consumer::Stream(const Handler& handler) {
+  Attempt attempt;
+  grpc::ClientContext context;
+  if (options_.decorate_context) options_.decorate_context(context);
+  if (!connection_->BeginCall(&context)) return attempt;
+  const absl::Time started = absl::Now();
+  std::unique_ptr<grpc::ClientReaderWriter<v1::ConsumeRequest, v1::ConsumeResponse>> stream =
+      stub_->Consume(&context);
+  v1::ConsumeResponse response;
+  bool open = stream->Write(JoinRequest());
+  while (open && stream->Read(&response)) {
+    switch (response.kind_case()) {
+      case v1::ConsumeResponse::kJoined:
+        if (options_.on_joined) options_.on_joined(response.joined());
+        break;
+      case v1::ConsumeResponse::kResult: {
+        absl::MutexLock lock(&mu_);
+        acked_ += response.result().acked_size();
+      }
+        if (options_.on_ack_result) options_.on_ack_result(response.result());
+        break;
+      case v1::ConsumeResponse::kDeliveries: {
+        // The whole batch, then its acks and nacks in one message each.
+        v1::ConsumeRequest acks, nacks;
+        for (const v1::GroupDelivery& delivery : response.deliveries().deliveries()) {
+          if (connection_->cancelled()) break;
+          if (handler(delivery).ok()) {
+            acks.mutable_ack()->add_sequences(delivery.event().sequence());
+            ++attempt.handled;
+            absl::MutexLock lock(&mu_);
+            ++handled_;
+          } else if (options_.nack_on_error) {
+            nacks.mutable_nack()->add_sequences(delivery.event().sequence());
+          }
+        }
+        if (options_.ack && acks.has_ack()) open = stream->Write(acks);
+        if (open && nacks.has_nack()) open = stream->Write(nacks);
+        break;
+      }
+      case v1::ConsumeResponse::KIND_NOT_SET:
+        break;
+    }
+  }
+  stream->WritesDone();
+  attempt.status = FromGrpc(stream->Finish());
+  attempt.lasted = absl::Now() - started;
+  connection_->EndCall();
+  return attempt;
+}
+
+}  // namespace switchboard::client
