@@ -4,6 +4,7 @@
 require 'google/protobuf'
 
 require 'google/protobuf/timestamp_pb'
+require 'switchboard/v1/consumer_group_pb'
 require 'switchboard/v1/event_pb'
 
 Google::Protobuf::DescriptorPool.generated_pool.build do

@@ -26,6 +26,19 @@ module Switchboard
         # - UNAVAILABLE: the server is shutting down; reconnect (to this or another
         #   instance) with `after_sequence` set to the last sequence you processed.
         rpc :Subscribe, ::Switchboard::V1::SubscribeRequest, stream(::Switchboard::V1::Event)
+        # Joins a consumer group and consumes its events: the first request is a
+        # JoinGroup, the first response GroupJoined; then the server sends
+        # deliveries and the member acks (consumer_group.proto states the
+        # semantics). Status codes, besides Subscribe's:
+        # - INVALID_ARGUMENT: a malformed request (the first message not a join, a
+        #   second join, a bad group name or setting, too many sequences).
+        # - FAILED_PRECONDITION: the group exists with another filter or setting
+        #   (the message gives the group's).
+        # - PERMISSION_DENIED: the group's filter is outside the token's grant.
+        # - ABORTED: the group was deleted.
+        # - RESOURCE_EXHAUSTED: too many groups or members.
+        # Unacked events of a member whose stream ends are delivered to the others.
+        rpc :Consume, stream(::Switchboard::V1::ConsumeRequest), stream(::Switchboard::V1::ConsumeResponse)
       end
 
       Stub = Service.rpc_stub_class

@@ -49,6 +49,37 @@ public final class EventStreamGrpc {
     return getSubscribeMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<switchboard.v1.ConsumerGroup.ConsumeRequest,
+      switchboard.v1.ConsumerGroup.ConsumeResponse> getConsumeMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "Consume",
+      requestType = switchboard.v1.ConsumerGroup.ConsumeRequest.class,
+      responseType = switchboard.v1.ConsumerGroup.ConsumeResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.BIDI_STREAMING)
+  public static io.grpc.MethodDescriptor<switchboard.v1.ConsumerGroup.ConsumeRequest,
+      switchboard.v1.ConsumerGroup.ConsumeResponse> getConsumeMethod() {
+    io.grpc.MethodDescriptor<switchboard.v1.ConsumerGroup.ConsumeRequest, switchboard.v1.ConsumerGroup.ConsumeResponse> getConsumeMethod;
+    if ((getConsumeMethod = EventStreamGrpc.getConsumeMethod) == null) {
+      synchronized (EventStreamGrpc.class) {
+        if ((getConsumeMethod = EventStreamGrpc.getConsumeMethod) == null) {
+          EventStreamGrpc.getConsumeMethod = getConsumeMethod =
+              io.grpc.MethodDescriptor.<switchboard.v1.ConsumerGroup.ConsumeRequest, switchboard.v1.ConsumerGroup.ConsumeResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.BIDI_STREAMING)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "Consume"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  switchboard.v1.ConsumerGroup.ConsumeRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  switchboard.v1.ConsumerGroup.ConsumeResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new EventStreamMethodDescriptorSupplier("Consume"))
+              .build();
+        }
+      }
+    }
+    return getConsumeMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -118,6 +149,27 @@ public final class EventStreamGrpc {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getSubscribeMethod(), responseObserver);
     }
 
+    /**
+     * <pre>
+     * Joins a consumer group and consumes its events: the first request is a
+     * JoinGroup, the first response GroupJoined; then the server sends
+     * deliveries and the member acks (consumer_group.proto states the
+     * semantics). Status codes, besides Subscribe's:
+     * - INVALID_ARGUMENT: a malformed request (the first message not a join, a
+     *   second join, a bad group name or setting, too many sequences).
+     * - FAILED_PRECONDITION: the group exists with another filter or setting
+     *   (the message gives the group's).
+     * - PERMISSION_DENIED: the group's filter is outside the token's grant.
+     * - ABORTED: the group was deleted.
+     * - RESOURCE_EXHAUSTED: too many groups or members.
+     * Unacked events of a member whose stream ends are delivered to the others.
+     * </pre>
+     */
+    public io.grpc.stub.StreamObserver<switchboard.v1.ConsumerGroup.ConsumeRequest> consume(
+        io.grpc.stub.StreamObserver<switchboard.v1.ConsumerGroup.ConsumeResponse> responseObserver) {
+      return io.grpc.stub.ServerCalls.asyncUnimplementedStreamingCall(getConsumeMethod(), responseObserver);
+    }
+
     @java.lang.Override public final io.grpc.ServerServiceDefinition bindService() {
       return io.grpc.ServerServiceDefinition.builder(getServiceDescriptor())
           .addMethod(
@@ -127,6 +179,13 @@ public final class EventStreamGrpc {
                 switchboard.v1.EventStreamOuterClass.SubscribeRequest,
                 switchboard.v1.EventOuterClass.Event>(
                   this, METHODID_SUBSCRIBE)))
+          .addMethod(
+            getConsumeMethod(),
+            io.grpc.stub.ServerCalls.asyncBidiStreamingCall(
+              new MethodHandlers<
+                switchboard.v1.ConsumerGroup.ConsumeRequest,
+                switchboard.v1.ConsumerGroup.ConsumeResponse>(
+                  this, METHODID_CONSUME)))
           .build();
     }
   }
@@ -165,6 +224,28 @@ public final class EventStreamGrpc {
         io.grpc.stub.StreamObserver<switchboard.v1.EventOuterClass.Event> responseObserver) {
       io.grpc.stub.ClientCalls.asyncServerStreamingCall(
           getChannel().newCall(getSubscribeMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Joins a consumer group and consumes its events: the first request is a
+     * JoinGroup, the first response GroupJoined; then the server sends
+     * deliveries and the member acks (consumer_group.proto states the
+     * semantics). Status codes, besides Subscribe's:
+     * - INVALID_ARGUMENT: a malformed request (the first message not a join, a
+     *   second join, a bad group name or setting, too many sequences).
+     * - FAILED_PRECONDITION: the group exists with another filter or setting
+     *   (the message gives the group's).
+     * - PERMISSION_DENIED: the group's filter is outside the token's grant.
+     * - ABORTED: the group was deleted.
+     * - RESOURCE_EXHAUSTED: too many groups or members.
+     * Unacked events of a member whose stream ends are delivered to the others.
+     * </pre>
+     */
+    public io.grpc.stub.StreamObserver<switchboard.v1.ConsumerGroup.ConsumeRequest> consume(
+        io.grpc.stub.StreamObserver<switchboard.v1.ConsumerGroup.ConsumeResponse> responseObserver) {
+      return io.grpc.stub.ClientCalls.asyncBidiStreamingCall(
+          getChannel().newCall(getConsumeMethod(), getCallOptions()), responseObserver);
     }
   }
 
@@ -224,6 +305,7 @@ public final class EventStreamGrpc {
   }
 
   private static final int METHODID_SUBSCRIBE = 0;
+  private static final int METHODID_CONSUME = 1;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -256,6 +338,9 @@ public final class EventStreamGrpc {
     public io.grpc.stub.StreamObserver<Req> invoke(
         io.grpc.stub.StreamObserver<Resp> responseObserver) {
       switch (methodId) {
+        case METHODID_CONSUME:
+          return (io.grpc.stub.StreamObserver<Req>) serviceImpl.consume(
+              (io.grpc.stub.StreamObserver<switchboard.v1.ConsumerGroup.ConsumeResponse>) responseObserver);
         default:
           throw new AssertionError();
       }
@@ -308,6 +393,7 @@ public final class EventStreamGrpc {
           serviceDescriptor = result = io.grpc.ServiceDescriptor.newBuilder(SERVICE_NAME)
               .setSchemaDescriptor(new EventStreamFileDescriptorSupplier())
               .addMethod(getSubscribeMethod())
+              .addMethod(getConsumeMethod())
               .build();
         }
       }

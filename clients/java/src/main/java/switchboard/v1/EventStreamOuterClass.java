@@ -1474,20 +1474,24 @@ public final class EventStreamOuterClass {
     java.lang.String[] descriptorData = {
       "\n!switchboard/v1/event_stream.proto\022\016swi" +
       "tchboard.v1\032\037google/protobuf/timestamp.p" +
-      "roto\032\032switchboard/v1/event.proto\"\227\001\n\020Sub" +
-      "scribeRequest\022\023\n\013event_types\030\001 \003(\t\022\030\n\016af" +
-      "ter_sequence\030\002 \001(\004H\000\0224\n\016received_since\030\003" +
-      " \001(\0132\032.google.protobuf.TimestampH\000\022\025\n\013fr" +
-      "om_oldest\030\004 \001(\010H\000B\007\n\005start2U\n\013EventStrea" +
-      "m\022F\n\tSubscribe\022 .switchboard.v1.Subscrib" +
-      "eRequest\032\025.switchboard.v1.Event0\001B5Z3swi" +
-      "tchboard/clients/go/switchboard/v1;switc" +
-      "hboardv1b\006proto3"
+      "roto\032#switchboard/v1/consumer_group.prot" +
+      "o\032\032switchboard/v1/event.proto\"\227\001\n\020Subscr" +
+      "ibeRequest\022\023\n\013event_types\030\001 \003(\t\022\030\n\016after" +
+      "_sequence\030\002 \001(\004H\000\0224\n\016received_since\030\003 \001(" +
+      "\0132\032.google.protobuf.TimestampH\000\022\025\n\013from_" +
+      "oldest\030\004 \001(\010H\000B\007\n\005start2\245\001\n\013EventStream\022" +
+      "F\n\tSubscribe\022 .switchboard.v1.SubscribeR" +
+      "equest\032\025.switchboard.v1.Event0\001\022N\n\007Consu" +
+      "me\022\036.switchboard.v1.ConsumeRequest\032\037.swi" +
+      "tchboard.v1.ConsumeResponse(\0010\001B5Z3switc" +
+      "hboard/clients/go/switchboard/v1;switchb" +
+      "oardv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
           com.google.protobuf.TimestampProto.getDescriptor(),
+          switchboard.v1.ConsumerGroup.getDescriptor(),
           switchboard.v1.EventOuterClass.getDescriptor(),
         });
     internal_static_switchboard_v1_SubscribeRequest_descriptor =
@@ -1497,6 +1501,7 @@ public final class EventStreamOuterClass {
         internal_static_switchboard_v1_SubscribeRequest_descriptor,
         new java.lang.String[] { "EventTypes", "AfterSequence", "ReceivedSince", "FromOldest", "Start", });
     com.google.protobuf.TimestampProto.getDescriptor();
+    switchboard.v1.ConsumerGroup.getDescriptor();
     switchboard.v1.EventOuterClass.getDescriptor();
   }
 
