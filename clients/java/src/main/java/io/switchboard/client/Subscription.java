@@ -1,19 +1,9 @@
 package io.switchboard.client;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.ChannelCredentials;
-import io.grpc.ConnectivityState;
 import io.grpc.Context;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelRegistry;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
-import io.grpc.stub.MetadataUtils;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import switchboard.v1.EventOuterClass.Event;
 import switchboard.v1.EventStreamGrpc;
 import switchboard.v1.EventStreamOuterClass.SubscribeRequest;
@@ -70,54 +56,27 @@ public final class Subscription implements AutoCloseable {
     return new Builder(address);
   }
 
-  private final String address;
   private final List<String> eventTypes;
   private final Start start;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
-  private final double multiplier;
-  private final double jitter;
-  private final Duration connectTimeout;
-  private final boolean waitForServer;
-  private final Consumer<RetryInfo> onRetry;
-  private final ManagedChannel channel;
+  private final java.util.function.Consumer<RetryInfo> onRetry;
+  private final Connection connection;
   private final EventStreamGrpc.EventStreamBlockingStub stub;
 
-  private final AtomicBoolean running = new AtomicBoolean();
   // Used by run()'s thread only.
   private boolean connectedOnce;
   private Instant liveSince; // when a live start first subscribed
 
-  // Guards the fields below; run() waits on it (backoff, connection), close() and channel state
-  // changes notify it.
+  // Guards the fields below.
   private final Object lock = new Object();
-  private boolean closed;
-  private Context.CancellableContext call; // the call in progress
   private Long lastSequence; // null: none yet
   private int reconnects;
-  private long stateChanges;
 
-  private Subscription(Builder b, ManagedChannel channel) {
-    this.address = b.address;
+  private Subscription(Builder b) {
     this.eventTypes = new ArrayList<>(b.eventTypes);
     this.start = b.start;
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
-    this.multiplier = b.multiplier;
-    this.jitter = b.jitter;
-    this.connectTimeout = b.connectTimeout;
-    this.waitForServer = b.waitForServer;
     this.onRetry = b.onRetry;
-    this.channel = channel;
-    EventStreamGrpc.EventStreamBlockingStub stub = EventStreamGrpc.newBlockingStub(channel);
-    if (b.bearerToken != null) {
-      Metadata headers = new Metadata();
-      headers.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-          "Bearer " + b.bearerToken);
-      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-    this.stub = stub;
+    this.connection = new Connection(b.settings);
+    this.stub = connection.withToken(EventStreamGrpc.newBlockingStub(connection.channel()));
     if (start.kind == Start.Kind.AFTER_SEQUENCE) lastSequence = start.sequence;
   }
 
@@ -139,13 +98,13 @@ public final class Subscription implements AutoCloseable {
    */
   public void run(EventHandler handler) {
     Objects.requireNonNull(handler, "handler");
-    if (!running.compareAndSet(false, true)) {
+    if (!connection.beginRun()) {
       throw new IllegalStateException("run() is already running on another thread");
     }
     try {
       runLoop(handler);
     } finally {
-      running.set(false);
+      connection.endRun();
     }
   }
 
@@ -154,27 +113,22 @@ public final class Subscription implements AutoCloseable {
     Status retryCause = null;
     while (true) {
       if (retryCause != null) {
-        Duration delay = backoffDelay(failures);
+        Duration delay = connection.backoffDelay(failures);
         if (onRetry != null) {
           onRetry.accept(new RetryInfo(retryCause, failures + 1, delay, lastSequence()));
         }
-        if (!sleepUnlessClosed(delay)) return;
+        if (!connection.sleepUnlessClosed(delay)) return;
         synchronized (lock) {
           reconnects++;
         }
         retryCause = null;
       }
 
-      Status connected = waitForConnection();
-      if (isClosed()) return;
+      Status connected = connection.waitForConnection();
+      if (connection.isClosed()) return;
       if (!connected.isOk()) {
-        if (!connectedOnce && !waitForServer) {
-          throw connected
-              .withDescription(
-                  connected.getDescription()
-                      + ": is switchboard running there? Check the address, or set"
-                      + " waitForServer(true) to keep trying")
-              .asRuntimeException();
+        if (!connectedOnce && !connection.waitForServer()) {
+          throw connection.firstConnectionFailed(connected);
         }
         retryCause = connected;
         failures++;
@@ -184,11 +138,11 @@ public final class Subscription implements AutoCloseable {
 
       Attempt attempt = stream(handler);
       if (Thread.currentThread().isInterrupted()) close();
-      if (isClosed()) return;
+      if (connection.isClosed()) return;
       if (!isRetryable(attempt.status.getCode(), attempt.delivered)) throw attempt.error;
       // A stream that delivered, or lived longer than the longest delay, worked: the next break
       // starts the backoff over.
-      if (attempt.delivered > 0 || attempt.lasted.compareTo(maxBackoff) >= 0) {
+      if (attempt.delivered > 0 || attempt.lasted.compareTo(connection.maxBackoff()) >= 0) {
         failures = 0;
       } else {
         failures++;
@@ -221,14 +175,7 @@ public final class Subscription implements AutoCloseable {
    */
   @Override
   public void close() {
-    Context.CancellableContext current;
-    synchronized (lock) {
-      closed = true;
-      current = call;
-      lock.notifyAll();
-    }
-    if (current != null) current.cancel(null);
-    channel.shutdownNow();
+    connection.close();
   }
 
   /**
@@ -246,12 +193,6 @@ public final class Subscription implements AutoCloseable {
   public int reconnects() {
     synchronized (lock) {
       return reconnects;
-    }
-  }
-
-  private boolean isClosed() {
-    synchronized (lock) {
-      return closed;
     }
   }
 
@@ -274,10 +215,8 @@ public final class Subscription implements AutoCloseable {
   private Attempt stream(EventHandler handler) {
     SubscribeRequest request = nextRequest();
     Context.CancellableContext context = Context.current().withCancellation();
-    synchronized (lock) {
-      if (closed) return new Attempt(null, 0, Duration.ZERO);
-      call = context; // from here close() cancels this call
-    }
+    // From here close() cancels this call.
+    if (!connection.beginCall(() -> context.cancel(null))) return new Attempt(null, 0, Duration.ZERO);
     long started = System.nanoTime();
     int delivered = 0;
     StatusRuntimeException error = null;
@@ -307,9 +246,7 @@ public final class Subscription implements AutoCloseable {
     } finally {
       context.detach(previous);
       context.cancel(null);
-      synchronized (lock) {
-        call = null;
-      }
+      connection.endCall();
     }
     return new Attempt(error, delivered, Duration.ofNanos(System.nanoTime() - started));
   }
@@ -331,114 +268,15 @@ public final class Subscription implements AutoCloseable {
     return request.build();
   }
 
-  /**
-   * Waits until the channel is connected: OK, CANCELLED (closed), or UNAVAILABLE when a connection
-   * attempt failed or took {@code connectTimeout}.
-   */
-  private Status waitForConnection() {
-    long deadline = System.nanoTime() + connectTimeout.toNanos();
-    ConnectivityState state = channel.getState(true);
-    if (state == ConnectivityState.TRANSIENT_FAILURE) {
-      // Failed before, and the channel waits out its own backoff (1 s, growing to 2 min) before
-      // trying again; ours has just been waited, so try now.
-      channel.resetConnectBackoff();
-      state = channel.getState(true);
-    }
-    // Only a failure after a change observed here is this attempt's.
-    boolean changed = false;
-    while (state != ConnectivityState.READY) {
-      if (state == ConnectivityState.SHUTDOWN
-          || (state == ConnectivityState.TRANSIENT_FAILURE && changed)) {
-        return cannotConnect("connection failed");
-      }
-      long seen;
-      synchronized (lock) {
-        if (closed) return Status.CANCELLED;
-        seen = stateChanges;
-      }
-      channel.notifyWhenStateChanged(state, this::onStateChanged);
-      synchronized (lock) {
-        long remaining;
-        while (stateChanges == seen && !closed && (remaining = deadline - System.nanoTime()) > 0) {
-          if (!waitOnLock(remaining)) return Status.CANCELLED;
-        }
-        if (closed) return Status.CANCELLED;
-        if (stateChanges == seen) {
-          return cannotConnect(
-              state == ConnectivityState.TRANSIENT_FAILURE
-                  ? "connection failed"
-                  : "no connection within " + connectTimeout.toMillis() + " ms");
-        }
-      }
-      changed = true;
-      state = channel.getState(true);
-    }
-    return Status.OK;
-  }
-
-  private Status cannotConnect(String why) {
-    return Status.UNAVAILABLE.withDescription("cannot connect to " + address + " (" + why + ")");
-  }
-
-  private void onStateChanged() {
-    synchronized (lock) {
-      stateChanges++;
-      lock.notifyAll();
-    }
-  }
-
-  private Duration backoffDelay(int failures) {
-    double grown = initialBackoff.toNanos() * Math.pow(multiplier, Math.min(failures, 64));
-    double cap = Math.min(grown, maxBackoff.toNanos());
-    double fraction = 1.0 - jitter * ThreadLocalRandom.current().nextDouble();
-    return Duration.ofNanos((long) (cap * fraction));
-  }
-
-  /** Sleeps {@code delay} unless closed first; false when closed. */
-  private boolean sleepUnlessClosed(Duration delay) {
-    long deadline = System.nanoTime() + delay.toNanos();
-    synchronized (lock) {
-      long remaining;
-      while (!closed && (remaining = deadline - System.nanoTime()) > 0) {
-        if (!waitOnLock(remaining)) return false;
-      }
-      return !closed;
-    }
-  }
-
-  /** Waits on {@code lock} (held) up to {@code nanos}; an interrupt closes: false. */
-  private boolean waitOnLock(long nanos) {
-    try {
-      TimeUnit.NANOSECONDS.timedWait(lock, nanos);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      closed = true;
-      channel.shutdownNow();
-      return false;
-    }
-  }
-
   /** Options of a {@link Subscription}; {@link #build()} validates them and creates the channel. */
   public static final class Builder {
-    private final String address;
+    private final Connection.Settings settings;
     private List<String> eventTypes = new ArrayList<>();
     private Start start = Start.live();
-    private Duration initialBackoff = Duration.ofMillis(100);
-    private Duration maxBackoff = Duration.ofSeconds(10);
-    private double multiplier = 2.0;
-    private double jitter = 0.5;
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private boolean waitForServer;
-    private Consumer<RetryInfo> onRetry;
-    private boolean tls;
-    private Path tlsCaFile;
-    private Path tlsCertChain;
-    private Path tlsPrivateKey;
-    private String bearerToken;
+    private java.util.function.Consumer<RetryInfo> onRetry;
 
     private Builder(String address) {
-      this.address = Objects.requireNonNull(address, "address");
+      this.settings = new Connection.Settings(address);
     }
 
     /**
@@ -468,16 +306,13 @@ public final class Subscription implements AutoCloseable {
      * reconnect in step. Defaults: 100 ms, 10 s, 2, 0.5.
      */
     public Builder backoff(Duration initial, Duration max, double multiplier, double jitter) {
-      this.initialBackoff = Objects.requireNonNull(initial, "initial");
-      this.maxBackoff = Objects.requireNonNull(max, "max");
-      this.multiplier = multiplier;
-      this.jitter = jitter;
+      settings.backoff(initial, max, multiplier, jitter);
       return this;
     }
 
     /** How long one connection attempt may take before it counts as failed (default 5 s). */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      settings.connectTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
@@ -487,7 +322,7 @@ public final class Subscription implements AutoCloseable {
      * services that may start before the server).
      */
     public Builder waitForServer(boolean wait) {
-      this.waitForServer = wait;
+      settings.waitForServer = wait;
       return this;
     }
 
@@ -495,21 +330,20 @@ public final class Subscription implements AutoCloseable {
      * Called on {@link Subscription#run}'s thread before each reconnect (after the delay is chosen,
      * before waiting it), e.g. to log it; it must not block for long.
      */
-    public Builder onRetry(Consumer<RetryInfo> listener) {
+    public Builder onRetry(java.util.function.Consumer<RetryInfo> listener) {
       this.onRetry = listener;
       return this;
     }
 
     /** TLS, verifying the server with the JDK's trusted certificate authorities. */
     public Builder tls() {
-      this.tls = true;
+      settings.tls = true;
       return this;
     }
 
     /** TLS, verifying the server with the CA certificates in this PEM file. */
     public Builder tlsCaFile(Path caFile) {
-      this.tls = true;
-      this.tlsCaFile = Objects.requireNonNull(caFile, "caFile");
+      settings.tlsCaFile(caFile);
       return this;
     }
 
@@ -519,9 +353,7 @@ public final class Subscription implements AutoCloseable {
      * convert an "RSA PRIVATE KEY" with {@code openssl pkcs8 -topk8 -nocrypt}).
      */
     public Builder tlsClientCertificate(Path certChain, Path privateKey) {
-      this.tls = true;
-      this.tlsCertChain = Objects.requireNonNull(certChain, "certChain");
-      this.tlsPrivateKey = Objects.requireNonNull(privateKey, "privateKey");
+      settings.tlsClientCertificate(certChain, privateKey);
       return this;
     }
 
@@ -530,7 +362,7 @@ public final class Subscription implements AutoCloseable {
      * --grpc_token_file}).
      */
     public Builder bearerToken(String token) {
-      this.bearerToken = Objects.requireNonNull(token, "token");
+      settings.bearerToken = Objects.requireNonNull(token, "token");
       return this;
     }
 
@@ -543,58 +375,7 @@ public final class Subscription implements AutoCloseable {
      * @throws UncheckedIOException a TLS file cannot be read
      */
     public Subscription build() {
-      if (initialBackoff.isNegative()
-          || initialBackoff.isZero()
-          || maxBackoff.compareTo(initialBackoff) < 0
-          || !(multiplier >= 1.0)
-          || !(jitter >= 0.0 && jitter <= 1.0)) {
-        throw new IllegalArgumentException(
-            "bad backoff: need 0 < initial <= max, multiplier >= 1 and jitter in [0, 1]");
-      }
-      if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-        throw new IllegalArgumentException("connectTimeout must be positive");
-      }
-      ManagedChannel channel;
-      try {
-        channel =
-            Grpc.newChannelBuilder(address, credentials())
-                // Notice a dead connection (half-open TCP after a network failure) on a quiet
-                // stream within about 40 s. The server accepts pings every 10 s.
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .keepAliveTimeout(10, TimeUnit.SECONDS)
-                // Events are as large as the server accepted them; trust it.
-                .maxInboundMessageSize(Integer.MAX_VALUE)
-                .build();
-      } catch (ManagedChannelRegistry.ProviderNotFoundException e) {
-        // Also how a transport reports credentials it cannot use (a malformed key, say).
-        throw new IllegalArgumentException(
-            "cannot create a channel to " + address + ": " + e.getMessage()
-                + " (is a gRPC transport such as grpc-netty-shaded on the classpath? are the TLS"
-                + " files PEM, the key PKCS#8?)",
-            e);
-      } catch (UnsupportedOperationException e) {
-        // Netty without ALPN for the JDK's TLS (Debian's libnetty-java) and without netty-tcnative.
-        throw new IllegalStateException(
-            "TLS needs ALPN, which this Netty cannot do (" + e.getMessage() + "): use"
-                + " grpc-netty-shaded, or load netty-tcnative (clients/java/README.md, \"TLS with"
-                + " Debian's jars\")",
-            e);
-      }
-      return new Subscription(this, channel);
-    }
-
-    private ChannelCredentials credentials() {
-      if (!tls) return InsecureChannelCredentials.create();
-      TlsChannelCredentials.Builder credentials = TlsChannelCredentials.newBuilder();
-      try {
-        if (tlsCaFile != null) credentials.trustManager(tlsCaFile.toFile());
-        if (tlsCertChain != null) {
-          credentials.keyManager(tlsCertChain.toFile(), tlsPrivateKey.toFile());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read a TLS file: " + e.getMessage(), e);
-      }
-      return credentials.build();
+      return new Subscription(this);
     }
   }
 }
