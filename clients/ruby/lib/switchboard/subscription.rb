@@ -2,17 +2,10 @@
 
 require "grpc"
 require "google/protobuf/timestamp_pb"
+require "switchboard/reconnecting"
 require "switchboard/v1/event_stream_services_pb"
 
 module Switchboard
-  # Why a Subscription is about to reconnect, given to its +on_retry+ callable.
-  # +cause+:: what ended the previous attempt, a GRPC::BadStatus (GRPC::Unavailable
-  #           when the server shut down, the connection broke or could not be made)
-  # +attempt+:: 1 for the first attempt after a stream that worked, then 2, 3, ...
-  # +delay+:: seconds it waits before the attempt
-  # +resume_after+:: the sequence it resumes after; nil before the first event
-  RetryInfo = Struct.new(:cause, :attempt, :delay, :resume_after, keyword_init: true)
-
   # A switchboard.v1.EventStream/Subscribe stream that survives reconnects:
   # after a server restart or a broken connection it waits (exponential
   # backoff with jitter) and subscribes again with +after_sequence+ set to the
@@ -45,16 +38,7 @@ module Switchboard
   # #reconnects from any thread, also from inside the block.
   class Subscription
     include Enumerable
-
-    Codes = GRPC::Core::StatusCodes
-    States = GRPC::Core::ConnectivityStates
-    # Granularity of the connection wait, which #close must be able to end.
-    POLL_INTERVAL = 0.05
-
-    # How many times the stream was opened again after a break.
-    def reconnects
-      @mutex.synchronize { @reconnects }
-    end
+    include Reconnecting
 
     # The sequence of the last event delivered (the block returned or broke
     # out), or +after_sequence+; nil before the first event of a live or
@@ -86,46 +70,14 @@ module Switchboard
     #   address is reported instead of retried forever. true: retry it too.
     # +on_retry+:: called with a RetryInfo before each reconnect (after the
     #   delay is chosen, before waiting it), on +each+'s thread; e.g. to log.
-    def initialize(address, event_types: [], after_sequence: nil, from_oldest: false,
-                   token: nil, tls: false, tls_ca_file: nil, tls_cert_file: nil, tls_key_file: nil,
-                   initial_backoff: 0.1, max_backoff: 10.0, multiplier: 2.0, jitter: 0.5,
-                   connect_timeout: 5.0, wait_for_server: false, on_retry: nil)
-      unless initial_backoff.positive? && max_backoff >= initial_backoff && multiplier >= 1 &&
-             jitter.between?(0, 1)
-        raise ArgumentError, "bad backoff: need 0 < initial_backoff <= max_backoff, multiplier >= 1 " \
-                             "and jitter in [0, 1]"
-      end
-      raise ArgumentError, "connect_timeout must be positive" unless connect_timeout.positive?
+    def initialize(address, event_types: [], after_sequence: nil, from_oldest: false, **connection)
       raise ArgumentError, "give after_sequence or from_oldest, not both" if after_sequence && from_oldest
-      if tls_cert_file.nil? != tls_key_file.nil?
-        raise ArgumentError, "tls_cert_file and tls_key_file go together"
-      end
 
-      @address = address
+      setup_connection(address, **connection)
       @event_types = event_types.to_a
       @from_oldest = from_oldest
-      @initial_backoff = initial_backoff
-      @max_backoff = max_backoff
-      @multiplier = multiplier
-      @jitter = jitter
-      @connect_timeout = connect_timeout
-      @wait_for_server = wait_for_server
-      @on_retry = on_retry
-      @metadata = token ? { "authorization" => "Bearer #{token}" } : {}
-      tls ||= tls_ca_file || tls_cert_file
-      @channel = GRPC::Core::Channel.new(address, channel_args, credentials(tls, tls_ca_file, tls_cert_file, tls_key_file))
-      @stub = V1::EventStream::Stub.new(address, nil, channel_override: @channel)
-
-      @connected_once = false
       @live_since = nil # when a live start first subscribed
-
-      @mutex = Mutex.new
-      @cond = ConditionVariable.new
-      @closed = false
-      @running = false # each is under way: it closes the channel when it returns
-      @call = nil # the call in progress
       @last_sequence = after_sequence
-      @reconnects = 0
     end
 
     # Yields each event (see the class comment); without a block, an Enumerator.
@@ -133,80 +85,17 @@ module Switchboard
     def each
       return enum_for(:each) unless block_given?
 
-      @mutex.synchronize do
-        raise "each is already running on another thread" if @running
-        return self if @closed
-
-        @running = true
-      end
-      begin
-        run { |event| yield event }
-      ensure
-        @mutex.synchronize do
-          @running = false
-          @channel.close if @closed
-        end
+      exclusively("each") do
+        reconnect_loop { stream { |event| yield event } }
       end
       self
     end
 
-    # Makes +each+ return promptly (it cancels the call in progress or the wait
-    # before a reconnect) and releases the channel. Safe from any thread, any
-    # number of times; the subscription stays closed.
-    def close
-      call = @mutex.synchronize do
-        @closed = true
-        @cond.broadcast
-        @channel.close unless @running
-        @call
-      end
-      call&.cancel
-      nil
-    end
-
-    def closed?
-      @mutex.synchronize { @closed }
-    end
-
     private
 
-    def run
-      failures = 0 # consecutive attempts that got nothing done
-      retry_cause = nil
-      loop do
-        if retry_cause
-          delay = backoff_delay(failures)
-          @on_retry&.call(RetryInfo.new(cause: retry_cause, attempt: failures + 1, delay: delay,
-                                        resume_after: last_sequence))
-          return unless sleep_unless_closed(delay)
-
-          @mutex.synchronize { @reconnects += 1 }
-          retry_cause = nil
-        end
-
-        failed = wait_for_connection
-        return if closed?
-
-        if failed
-          unless @connected_once || @wait_for_server
-            raise GRPC::Unavailable, "#{failed.details}: is switchboard running there? Check the " \
-                                     "address, or pass wait_for_server: true to keep trying"
-          end
-          retry_cause = failed
-          failures += 1
-          next
-        end
-        @connected_once = true
-
-        error, delivered, lasted = stream { |event| yield event }
-        return if closed?
-        raise error unless retryable?(error, delivered)
-
-        # A stream that delivered, or lived longer than the longest delay,
-        # worked: the next break starts the backoff over.
-        failures = delivered.positive? || lasted >= @max_backoff ? 0 : failures + 1
-        retry_cause = error || GRPC::Unavailable.new("the server ended the stream")
-      end
+    # Reconnecting: where a reconnect resumes (RetryInfo#resume_after).
+    def resume_point
+      last_sequence
     end
 
     def retryable?(error, delivered)
@@ -226,13 +115,10 @@ module Switchboard
     # blocked in gRPC's read does not run signal handlers, and the caller's
     # thread must (Ctrl-C raises Interrupt out of +each+; a trap may #close).
     def stream
-      request = next_request
-      call = @mutex.synchronize do
-        return [nil, 0, 0] if @closed
+      call = @stub.subscribe(next_request, metadata: @metadata, return_op: true)
+      # From here #close cancels this call.
+      return [nil, 0, 0] unless begin_call(-> { call.cancel })
 
-        # From here #close cancels this call.
-        @call = @stub.subscribe(request, metadata: @metadata, return_op: true)
-      end
       started = now
       events = SizedQueue.new(1)
       reader = Thread.new { read(call, events) }
@@ -259,7 +145,7 @@ module Switchboard
         call.cancel
         events.close
         reader.join
-        @mutex.synchronize { @call = nil }
+        end_call
       end
     end
 
@@ -293,85 +179,6 @@ module Switchboard
         @live_since = Time.now
       end
       request
-    end
-
-    # nil once the channel is connected (or closed); a GRPC::Unavailable when
-    # a connection attempt failed or took connect_timeout.
-    def wait_for_connection
-      deadline = now + @connect_timeout
-      state = @channel.connectivity_state(true)
-      # A channel may still be in TRANSIENT_FAILURE from an earlier attempt;
-      # only a failure after a change observed here is this attempt's.
-      changed = false
-      until state == States::READY
-        if state == States::FATAL_FAILURE || (state == States::TRANSIENT_FAILURE && changed)
-          return cannot_connect("connection failed")
-        end
-        return nil if closed?
-
-        remaining = deadline - now
-        if remaining <= 0
-          return cannot_connect(state == States::TRANSIENT_FAILURE ? "connection failed" :
-                                "no connection within #{@connect_timeout} s")
-        end
-        changed = true if @channel.watch_connectivity_state(state, Time.now + [remaining, POLL_INTERVAL].min)
-        state = @channel.connectivity_state(true)
-      end
-      nil
-    end
-
-    def cannot_connect(why)
-      GRPC::Unavailable.new("cannot connect to #{@address} (#{why})")
-    end
-
-    def backoff_delay(failures)
-      grown = @initial_backoff * (@multiplier**[failures, 64].min)
-      [grown, @max_backoff].min * (1 - (@jitter * rand))
-    end
-
-    # Sleeps +delay+ seconds unless closed first; false when closed.
-    def sleep_unless_closed(delay)
-      deadline = now + delay
-      @mutex.synchronize do
-        until @closed || (remaining = deadline - now) <= 0
-          @cond.wait(@mutex, remaining)
-        end
-        !@closed
-      end
-    end
-
-    def now
-      Process.clock_gettime(Process::CLOCK_MONOTONIC)
-    end
-
-    def channel_args
-      {
-        # The channel reconnects on its own schedule (1 s initial by default, up
-        # to 2 min); keep it in step with ours so that a resubscribe does not
-        # wait on it.
-        "grpc.initial_reconnect_backoff_ms" => (@initial_backoff * 1000).ceil,
-        "grpc.max_reconnect_backoff_ms" => (@max_backoff * 1000).ceil,
-        # Despite its name, gRPC uses this as the time a connection attempt may
-        # take, not as a backoff.
-        "grpc.min_reconnect_backoff_ms" => (@connect_timeout * 1000).ceil,
-        # Notice a dead connection on a quiet stream within about 40 s; the
-        # server accepts pings every 10 s.
-        "grpc.keepalive_time_ms" => 30_000,
-        "grpc.keepalive_timeout_ms" => 10_000,
-        "grpc.http2.max_pings_without_data" => 0,
-        # Events are as large as the server accepted them; trust it.
-        "grpc.max_receive_message_length" => -1,
-        # This subscription's connection state is its own.
-        "grpc.use_local_subchannel_pool" => 1
-      }
-    end
-
-    def credentials(tls, ca_file, cert_file, key_file)
-      return :this_channel_is_insecure unless tls
-
-      GRPC::Core::ChannelCredentials.new(ca_file && File.read(ca_file),
-                                         key_file && File.read(key_file),
-                                         cert_file && File.read(cert_file))
     end
   end
 end
