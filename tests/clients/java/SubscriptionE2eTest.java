@@ -17,14 +17,11 @@ import io.switchboard.client.RetryInfo;
 import io.switchboard.client.Start;
 import io.switchboard.client.Subscription;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,18 +66,18 @@ public class SubscriptionE2eTest {
   }
 
   /** Runs a subscription on its own thread; events, then its end (a Throwable or DONE), go to a queue. */
-  private final class Consumer implements AutoCloseable {
+  private final class Subscriber implements AutoCloseable {
     static final String DONE = "run() returned";
     final Subscription subscription;
     final BlockingQueue<Object> items = new LinkedBlockingQueue<>();
     final Thread thread;
 
-    Consumer(Subscription subscription) {
+    Subscriber(Subscription subscription) {
       this(subscription, event -> {});
     }
 
     /** {@code before} runs on each event before it is queued; it may throw. */
-    Consumer(Subscription subscription, EventHandler before) {
+    Subscriber(Subscription subscription, EventHandler before) {
       this.subscription = subscription;
       thread = new Thread(() -> {
         try {
@@ -163,10 +160,10 @@ public class SubscriptionE2eTest {
     for (Path sample : flat) posted.put(server.post(sample), sample);
     for (Path sample : official) posted.put(server.post(sample), sample);
 
-    Consumer consumer = new Consumer(subscribe(server).start(Start.afterSequence(0)).build());
+    Subscriber subscriber = new Subscriber(subscribe(server).start(Start.afterSequence(0)).build());
     List<String> differences = new ArrayList<>();
     for (Map.Entry<Long, Path> entry : posted.entrySet()) {
-      Event event = consumer.next();
+      Event event = subscriber.next();
       Path sample = entry.getValue();
       String name = FIXTURES.relativize(sample).toString();
       String text = Files.readString(sample);
@@ -205,7 +202,7 @@ public class SubscriptionE2eTest {
       }
     }
     assertEquals("typed fields that differ from the JSON", List.of(), differences);
-    consumer.assertNoMore();
+    subscriber.assertNoMore();
   }
 
   @Test
@@ -213,8 +210,8 @@ public class SubscriptionE2eTest {
     // Literal values, in case the generic walk ever compares the wrong things.
     SwitchboardServer server = server(0);
     server.post(FIXTURES.resolve("v2.1/call.completed.json"));
-    Consumer consumer = new Consumer(subscribe(server).eventTypes("call.completed").start(Start.oldest()).build());
-    Event event = consumer.next();
+    Subscriber subscriber = new Subscriber(subscribe(server).eventTypes("call.completed").start(Start.oldest()).build());
+    Event event = subscriber.next();
     assertEquals("01JXD2HT5FFZ5Z9QYHPK8VRKCM", event.getId());
     assertTrue(event.hasCallCompleted());
     Call call = event.getCallCompleted().getCall();
@@ -248,7 +245,7 @@ public class SubscriptionE2eTest {
     // would deliver 1..3 twice.
     CountDownLatch secondPopulated = new CountDownLatch(1);
     List<RetryInfo> retries = new CopyOnWriteArrayList<>();
-    Consumer consumer = new Consumer(subscribe(first)
+    Subscriber subscriber = new Subscriber(subscribe(first)
         .eventTypes("call.*")
         .start(Start.afterSequence(0))
         .backoff(Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.5)
@@ -261,7 +258,7 @@ public class SubscriptionE2eTest {
           }
         })
         .build());
-    for (int i = 1; i <= 3; i++) ids.add(assertCallId(consumer.next(), i, "call_before_" + i));
+    for (int i = 1; i <= 3; i++) ids.add(assertCallId(subscriber.next(), i, "call_before_" + i));
 
     assertEquals("switchboard exit status after SIGTERM", 0, first.stop()); // ends the stream: UNAVAILABLE
     SwitchboardServer second = server(first.grpcPort(), durable);
@@ -269,14 +266,14 @@ public class SubscriptionE2eTest {
     assertEquals(5, second.post(completed.replace("call_8f3a2b1c", "call_while_away_5")));
     secondPopulated.countDown();
 
-    ids.add(assertCallId(consumer.next(), 4, "call_while_away_4"));
-    ids.add(assertCallId(consumer.next(), 5, "call_while_away_5"));
+    ids.add(assertCallId(subscriber.next(), 4, "call_while_away_4"));
+    ids.add(assertCallId(subscriber.next(), 5, "call_while_away_5"));
     assertEquals(6, second.post(completed.replace("call_8f3a2b1c", "call_live_6")));
-    ids.add(assertCallId(consumer.next(), 6, "call_live_6"));
-    consumer.assertNoMore();
+    ids.add(assertCallId(subscriber.next(), 6, "call_live_6"));
+    subscriber.assertNoMore();
     assertEquals("distinct events", 6, ids.stream().distinct().count());
-    assertEquals(OptionalLong.of(6), consumer.subscription.lastSequence());
-    assertTrue("reconnects: " + consumer.subscription.reconnects(), consumer.subscription.reconnects() >= 1);
+    assertEquals(OptionalLong.of(6), subscriber.subscription.lastSequence());
+    assertTrue("reconnects: " + subscriber.subscription.reconnects(), subscriber.subscription.reconnects() >= 1);
     assertEquals(Status.Code.UNAVAILABLE, retries.get(0).cause().getCode());
     assertEquals(OptionalLong.of(3), retries.get(0).resumeAfter());
     for (RetryInfo retry : retries) {
@@ -295,13 +292,13 @@ public class SubscriptionE2eTest {
   public void badPatternIsInvalidArgumentNotRetried() throws Exception {
     SwitchboardServer server = server(0);
     List<RetryInfo> retries = new CopyOnWriteArrayList<>();
-    Consumer consumer = new Consumer(subscribe(server).eventTypes("Not A Pattern").onRetry(retries::add).build());
-    Object end = consumer.end();
+    Subscriber subscriber = new Subscriber(subscribe(server).eventTypes("Not A Pattern").onRetry(retries::add).build());
+    Object end = subscriber.end();
     assertTrue("run() ended with " + end, end instanceof StatusRuntimeException);
     Status status = ((StatusRuntimeException) end).getStatus();
     assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
     assertTrue(status.getDescription(), status.getDescription().contains("\"Not A Pattern\""));
-    assertEquals(0, consumer.subscription.reconnects());
+    assertEquals(0, subscriber.subscription.reconnects());
     assertEquals(List.of(), retries);
   }
 
@@ -324,15 +321,15 @@ public class SubscriptionE2eTest {
     server.post(completed.replace("call_8f3a2b1c", "call_1"));
     server.post(completed.replace("call_8f3a2b1c", "call_2"));
     IllegalStateException failure = new IllegalStateException("cannot process call_2");
-    Consumer consumer = new Consumer(subscribe(server).start(Start.oldest()).build(), event -> {
+    Subscriber subscriber = new Subscriber(subscribe(server).start(Start.oldest()).build(), event -> {
       if (event.getSequence() == 2) throw failure;
     });
-    assertCallId(consumer.next(), 1, "call_1");
-    assertSame("run() rethrows the handler's exception", failure, consumer.end());
-    assertEquals(OptionalLong.of(1), consumer.subscription.lastSequence());
+    assertCallId(subscriber.next(), 1, "call_1");
+    assertSame("run() rethrows the handler's exception", failure, subscriber.end());
+    assertEquals(OptionalLong.of(1), subscriber.subscription.lastSequence());
 
     // Resuming from there delivers the event again.
-    Consumer again = new Consumer(subscribe(server).start(Start.afterSequence(1)).build());
+    Subscriber again = new Subscriber(subscribe(server).start(Start.afterSequence(1)).build());
     assertCallId(again.next(), 2, "call_2");
   }
 
@@ -340,12 +337,12 @@ public class SubscriptionE2eTest {
   public void closeFromAnotherThreadEndsRunPromptly() throws Exception {
     SwitchboardServer server = server(0);
     // From the oldest: the event posted next arrives however late run() subscribes.
-    Consumer consumer = new Consumer(subscribe(server).start(Start.oldest()).build());
+    Subscriber subscriber = new Subscriber(subscribe(server).start(Start.oldest()).build());
     server.post(FIXTURES.resolve("sms.received.json"));
-    assertEquals("sms.received", consumer.next().getType());
+    assertEquals("sms.received", subscriber.next().getType());
     long started = System.nanoTime();
-    consumer.subscription.close();
-    assertEquals(Consumer.DONE, consumer.end());
+    subscriber.subscription.close();
+    assertEquals(Subscriber.DONE, subscriber.end());
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertTrue("close() took " + millis + " ms", millis < 2000);
   }
@@ -353,45 +350,32 @@ public class SubscriptionE2eTest {
   @Test
   public void interruptingRunClosesTheSubscription() throws Exception {
     SwitchboardServer server = server(0);
-    Consumer consumer = new Consumer(subscribe(server).start(Start.oldest()).build());
+    Subscriber subscriber = new Subscriber(subscribe(server).start(Start.oldest()).build());
     server.post(FIXTURES.resolve("sms.received.json"));
-    assertEquals("sms.received", consumer.next().getType()); // run() now waits for more
-    consumer.thread.interrupt();
-    assertEquals(Consumer.DONE, consumer.end());
-    assertEquals(0, consumer.subscription.reconnects());
+    assertEquals("sms.received", subscriber.next().getType()); // run() now waits for more
+    subscriber.thread.interrupt();
+    assertEquals(Subscriber.DONE, subscriber.end());
+    assertEquals(0, subscriber.subscription.reconnects());
   }
 
   @Test
   public void tlsWithClientCertificateAndTokenReceivesEventsAndWithoutTokenIsUnauthenticated() throws Exception {
-    Path dir = tmp.newFolder("tls").toPath();
-    String script = "set -e\n"
-        + "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca -keyout ca.key -out ca.pem 2>/dev/null\n"
-        + "for who in server client; do\n"
-        + "  openssl req -newkey rsa:2048 -nodes -subj /CN=$who -keyout $who.key -out $who.csr 2>/dev/null\n"
-        + "  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > $who.ext\n"
-        + "  openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1"
-        + " -extfile $who.ext -out $who.pem 2>/dev/null\n"
-        + "done\n";
-    Process openssl = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).inheritIO().start();
-    assertEquals("openssl could not make test certificates", 0, openssl.waitFor());
+    TestCertificates certificates = new TestCertificates(tmp.newFolder("tls").toPath());
+    Path dir = certificates.dir;
     String token = "java-client-test-token";
-    String hash = HexFormat.of().formatHex(
-        MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    Path tokens = Files.writeString(dir.resolve("tokens"), "sha256:" + hash + "  java-test  call.*\n");
     SwitchboardServer server = server(0,
-        "--grpc_tls_cert=" + dir.resolve("server.pem"), "--grpc_tls_key=" + dir.resolve("server.key"),
-        "--grpc_tls_client_ca=" + dir.resolve("ca.pem"), "--grpc_token_file=" + tokens);
+        certificates.serverFlags("--grpc_token_file=" + certificates.tokenFile(token, "call.*")));
     server.post(FIXTURES.resolve("v2.1/call.completed.json"));
 
-    Consumer consumer = new Consumer(subscribe(server)
+    Subscriber subscriber = new Subscriber(subscribe(server)
         .tlsCaFile(dir.resolve("ca.pem"))
         .tlsClientCertificate(dir.resolve("client.pem"), dir.resolve("client.key"))
         .bearerToken(token)
         .start(Start.afterSequence(0))
         .build());
-    assertEquals("01JXD2HT5FFZ5Z9QYHPK8VRKCM", consumer.next().getId());
+    assertEquals("01JXD2HT5FFZ5Z9QYHPK8VRKCM", subscriber.next().getId());
 
-    Consumer noToken = new Consumer(subscribe(server)
+    Subscriber noToken = new Subscriber(subscribe(server)
         .tlsCaFile(dir.resolve("ca.pem"))
         .tlsClientCertificate(dir.resolve("client.pem"), dir.resolve("client.key"))
         .start(Start.afterSequence(0))

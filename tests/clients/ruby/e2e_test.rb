@@ -4,23 +4,16 @@
 # tests/clients/ruby_client_test.sh, with SWITCHBOARD_BINARY and
 # SWITCHBOARD_FIXTURES set and clients/ruby/lib and this folder on the load path.
 
-require "digest"
 require "json"
-require "minitest/autorun"
-require "tmpdir"
-require "switchboard/client"
-require "switchboard_server"
+require "live_server_test"
 require "typed_walker"
 
-BINARY = ENV.fetch("SWITCHBOARD_BINARY")
-FIXTURES = ENV.fetch("SWITCHBOARD_FIXTURES")
-WAIT = 10 # seconds, for any one expected event
 # Keys of official samples whose shape JustCall does not document: left to data_json.
 UNDOCUMENTED_KEYS = %w[queue_callback shared_with_agents].freeze
 
 # Iterates a Subscription on a thread; events, then how +each+ ended (:done or
 # the exception), go to a queue.
-class Consumer
+class Subscriber
   attr_reader :subscription
 
   def initialize(subscription, &before)
@@ -71,43 +64,16 @@ class Consumer
 end
 
 class SubscriptionE2eTest < Minitest::Test
-  def setup
-    @cleanup = []
-  end
+  include LiveServerTest
 
-  def teardown
-    @cleanup.reverse_each(&:call)
-  end
-
-  def server(grpc_port: 0, flags: [])
-    server = SwitchboardServer.new(BINARY, grpc_port: grpc_port, flags: flags)
-    @cleanup << -> { server.stop }
-    server
-  end
-
-  def consumer(server, **options, &before)
-    consumer = Consumer.new(Switchboard::Subscription.new(server.grpc_addr, **options), &before)
-    @cleanup << -> { consumer.close }
-    consumer
-  end
-
-  def wait_until(timeout = WAIT)
-    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + timeout
-    sleep 0.01 until yield || Process.clock_gettime(Process::CLOCK_MONOTONIC) > deadline
-  end
-
-  def tmpdir
-    dir = Dir.mktmpdir("switchboard-ruby-test")
-    @cleanup << -> { FileUtils.rm_rf(dir) }
-    dir
+  def subscriber(server, **options, &before)
+    subscriber = Subscriber.new(Switchboard::Subscription.new(server.grpc_addr, **options), &before)
+    @cleanup << -> { subscriber.close }
+    subscriber
   end
 
   def samples(dir)
     Dir[File.join(dir, "*.json")].sort
-  end
-
-  def flat_call_completed(call_id)
-    File.read(File.join(FIXTURES, "call.completed.json")).sub("call_8f3a2b1c", call_id)
   end
 
   def assert_call(event, sequence, call_id)
@@ -125,10 +91,10 @@ class SubscriptionE2eTest < Minitest::Test
     assert_equal 23, official.size, "official samples"
     posted = (flat + official).to_h { |path| [server.post(path: path), path] }
 
-    consumer = consumer(server, after_sequence: 0)
+    subscriber = subscriber(server, after_sequence: 0)
     differences = []
     posted.each do |sequence, path|
-      event = consumer.next_event
+      event = subscriber.next_event
       name = path.delete_prefix("#{FIXTURES}/")
       text = File.read(path)
       doc = JSON.parse(text)
@@ -166,14 +132,14 @@ class SubscriptionE2eTest < Minitest::Test
       end
     end
     assert_equal [], differences, "typed fields that differ from the JSON"
-    assert_nil consumer.pop(0.3), "unexpected extra item"
+    assert_nil subscriber.pop(0.3), "unexpected extra item"
   end
 
   def test_official_call_completed_has_its_nested_typed_fields
     # Literal values, in case the generic walk ever compares the wrong things.
     server = server()
     server.post(path: File.join(FIXTURES, "v2.1", "call.completed.json"))
-    event = consumer(server, event_types: ["call.completed"], from_oldest: true).next_event
+    event = subscriber(server, event_types: ["call.completed"], from_oldest: true).next_event
     assert_equal "01JXD2HT5FFZ5Z9QYHPK8VRKCM", event.id
     assert_equal :call_completed, event.payload
     call = event.call_completed.call
@@ -204,9 +170,9 @@ class SubscriptionE2eTest < Minitest::Test
       retries << info
       wait_until { second_populated }
     end
-    consumer = consumer(first, event_types: ["call.*"], after_sequence: 0,
+    subscriber = subscriber(first, event_types: ["call.*"], after_sequence: 0,
                                initial_backoff: 0.05, max_backoff: 0.2, on_retry: on_retry)
-    ids = (1..3).map { |i| assert_call(consumer.next_event, i, "call_before_#{i}") }
+    ids = (1..3).map { |i| assert_call(subscriber.next_event, i, "call_before_#{i}") }
 
     assert_equal 0, first.stop, "switchboard exit status after SIGTERM" # ends the stream: UNAVAILABLE
     second = server(grpc_port: first.grpc_port, flags: durable)
@@ -214,14 +180,14 @@ class SubscriptionE2eTest < Minitest::Test
     assert_equal 5, second.post(json: flat_call_completed("call_while_away_5"))
     second_populated = true
 
-    ids << assert_call(consumer.next_event, 4, "call_while_away_4")
-    ids << assert_call(consumer.next_event, 5, "call_while_away_5")
+    ids << assert_call(subscriber.next_event, 4, "call_while_away_4")
+    ids << assert_call(subscriber.next_event, 5, "call_while_away_5")
     assert_equal 6, second.post(json: flat_call_completed("call_live_6"))
-    ids << assert_call(consumer.next_event, 6, "call_live_6")
-    assert_nil consumer.pop(0.3), "unexpected extra item"
+    ids << assert_call(subscriber.next_event, 6, "call_live_6")
+    assert_nil subscriber.pop(0.3), "unexpected extra item"
     assert_equal 6, ids.uniq.size, "distinct events"
-    assert_equal 6, consumer.subscription.last_sequence
-    assert_operator consumer.subscription.reconnects, :>=, 1
+    assert_equal 6, subscriber.subscription.last_sequence
+    assert_operator subscriber.subscription.reconnects, :>=, 1
     first_retry = retries.pop
     assert_equal GRPC::Core::StatusCodes::UNAVAILABLE, first_retry.cause.code
     assert_equal 3, first_retry.resume_after
@@ -232,11 +198,11 @@ class SubscriptionE2eTest < Minitest::Test
   def test_bad_pattern_is_invalid_argument_not_retried
     server = server()
     retries = []
-    consumer = consumer(server, event_types: ["Not A Pattern"], on_retry: ->(info) { retries << info })
-    error = consumer.end_of_each
+    subscriber = subscriber(server, event_types: ["Not A Pattern"], on_retry: ->(info) { retries << info })
+    error = subscriber.end_of_each
     assert_kind_of GRPC::InvalidArgument, error
     assert_includes error.details, '"Not A Pattern"'
-    assert_equal 0, consumer.subscription.reconnects
+    assert_equal 0, subscriber.subscription.reconnects
     assert_empty retries
   end
 
@@ -255,13 +221,13 @@ class SubscriptionE2eTest < Minitest::Test
     server.post(json: flat_call_completed("call_1"))
     server.post(json: flat_call_completed("call_2"))
     failure = RuntimeError.new("cannot process call_2")
-    consumer = consumer(server, from_oldest: true) { |event| raise failure if event.sequence == 2 }
-    assert_call(consumer.next_event, 1, "call_1")
-    assert_same failure, consumer.end_of_each, "each raises the block's exception"
-    assert_equal 1, consumer.subscription.last_sequence
+    subscriber = subscriber(server, from_oldest: true) { |event| raise failure if event.sequence == 2 }
+    assert_call(subscriber.next_event, 1, "call_1")
+    assert_same failure, subscriber.end_of_each, "each raises the block's exception"
+    assert_equal 1, subscriber.subscription.last_sequence
 
     # Resuming from there delivers the event again.
-    assert_call(consumer(server, after_sequence: 1).next_event, 2, "call_2")
+    assert_call(subscriber(server, after_sequence: 1).next_event, 2, "call_2")
   end
 
   def test_enumerator_form_and_break_count_as_delivered
@@ -280,38 +246,25 @@ class SubscriptionE2eTest < Minitest::Test
   def test_close_from_another_thread_ends_each_promptly
     server = server()
     # From the oldest: the event posted next arrives however late each subscribes.
-    consumer = consumer(server, from_oldest: true)
+    subscriber = subscriber(server, from_oldest: true)
     server.post(path: File.join(FIXTURES, "sms.received.json"))
-    assert_equal "sms.received", consumer.next_event.type
+    assert_equal "sms.received", subscriber.next_event.type
     started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-    consumer.subscription.close
-    assert_equal :done, consumer.end_of_each
+    subscriber.subscription.close
+    assert_equal :done, subscriber.end_of_each
     assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, :<, 2
   end
 
   def test_tls_with_client_certificate_and_token_receives_events_and_without_token_is_unauthenticated
-    dir = tmpdir
-    script = <<~SH
-      set -e
-      openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca -keyout ca.key -out ca.pem 2>/dev/null
-      for who in server client; do
-        openssl req -newkey rsa:2048 -nodes -subj /CN=$who -keyout $who.key -out $who.csr 2>/dev/null
-        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > $who.ext
-        openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile $who.ext -out $who.pem 2>/dev/null
-      done
-    SH
-    assert system("bash", "-c", script, chdir: dir), "openssl could not make test certificates"
+    dir = make_certificates
     token = "ruby-client-test-token"
-    tokens = File.join(dir, "tokens")
-    File.write(tokens, "sha256:#{Digest::SHA256.hexdigest(token)}  ruby-test  call.*\n")
-    server = server(flags: ["--grpc_tls_cert=#{dir}/server.pem", "--grpc_tls_key=#{dir}/server.key",
-                            "--grpc_tls_client_ca=#{dir}/ca.pem", "--grpc_token_file=#{tokens}"])
+    server = server(flags: tls_server_flags(dir) + ["--grpc_token_file=#{token_file(dir, token, 'call.*')}"])
     server.post(path: File.join(FIXTURES, "v2.1", "call.completed.json"))
     tls = { tls_ca_file: "#{dir}/ca.pem", tls_cert_file: "#{dir}/client.pem", tls_key_file: "#{dir}/client.key" }
 
-    assert_equal "01JXD2HT5FFZ5Z9QYHPK8VRKCM", consumer(server, token: token, after_sequence: 0, **tls).next_event.id
+    assert_equal "01JXD2HT5FFZ5Z9QYHPK8VRKCM", subscriber(server, token: token, after_sequence: 0, **tls).next_event.id
 
-    no_token = consumer(server, after_sequence: 0, **tls)
+    no_token = subscriber(server, after_sequence: 0, **tls)
     assert_kind_of GRPC::Unauthenticated, no_token.end_of_each
     assert_equal 0, no_token.subscription.reconnects
   end
