@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
- * Why a {@link Subscription} is about to reconnect, given to the listener set with {@link
- * Subscription.Builder#onRetry}. Immutable.
+ * Why a {@link Subscription} or a {@link Consumer} is about to reconnect, given to the listener set
+ * with {@link Subscription.Builder#onRetry} or {@link Consumer.Builder#onRetry}. Immutable.
  */
 public final class RetryInfo {
   private final Status cause;
@@ -35,14 +35,15 @@ public final class RetryInfo {
     return attempt;
   }
 
-  /** How long the subscription waits before the attempt. */
+  /** How long it waits before the attempt. */
   public Duration delay() {
     return delay;
   }
 
   /**
-   * The sequence it resumes after; empty before the first event (it then resubscribes from its
-   * start, see {@link Start#live()}).
+   * The sequence a subscription resumes after; empty before its first event (it then resubscribes
+   * from its start, see {@link Start#live()}), and always for a consumer (the group keeps the
+   * position).
    */
   public OptionalLong resumeAfter() {
     return resumeAfter;

@@ -1,8 +1,9 @@
 package io.switchboard.client;
 
 /**
- * Where a {@link Subscription} starts. After the first event it always resumes after the last
- * event delivered, whatever the start. Immutable.
+ * Where a {@link Subscription} starts (after the first event it always resumes after the last
+ * event delivered, whatever the start), or where a consumer group starts when a {@link Consumer}
+ * creates it (the {@code JoinGroup} start; ignored for an existing group). Immutable.
  */
 public final class Start {
   enum Kind {
@@ -24,8 +25,9 @@ public final class Start {
 
   /**
    * Only events stored after it first subscribed (the default). If the stream breaks before the
-   * first event, it resubscribes with {@code received_since} set to that moment (this machine's
-   * clock), so events stored during the outage are still delivered.
+   * first event, a subscription resubscribes with {@code received_since} set to that moment (this
+   * machine's clock), so events stored during the outage are still delivered. A new group starts
+   * with the events stored after the server created it.
    */
   public static Start live() {
     return LIVE;
