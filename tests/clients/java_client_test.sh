@@ -9,4 +9,4 @@ bin=$(realpath "$1") fixtures=$(realpath "$2") work=$3
 cp=$("$root/clients/java/classpath.sh")
 exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.library.path="$work/native" -Dswitchboard.binary="$bin" -Dswitchboard.fixtures="$fixtures" \
   -cp "$work/test-classes:$work/classes:$cp:/usr/share/java/junit4.jar:/usr/share/java/hamcrest-core.jar" \
-  org.junit.runner.JUnitCore SubscriptionE2eTest
+  org.junit.runner.JUnitCore SubscriptionE2eTest ConsumerE2eTest
