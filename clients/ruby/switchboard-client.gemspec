@@ -5,9 +5,11 @@ require_relative "lib/switchboard/version"
 Gem::Specification.new do |spec|
   spec.name = "switchboard-client"
   spec.version = Switchboard::VERSION
-  spec.summary = "Ruby client for Switchboard's switchboard.v1.EventStream, with a resume-on-reconnect subscription"
-  spec.description = "Generated messages and stub for switchboard.v1 (JustCall webhooks as typed events) " \
-                     "and Switchboard::Subscription, which reconnects with backoff and resumes by sequence."
+  spec.summary = "Ruby client for Switchboard's switchboard.v1.EventStream, with a resume-on-reconnect " \
+                 "subscription and a consumer group member"
+  spec.description = "Generated messages and stubs for switchboard.v1 (JustCall webhooks as typed events), " \
+                     "Switchboard::Subscription, which reconnects with backoff and resumes by sequence, and " \
+                     "Switchboard::Consumer, a consumer group member that acks, nacks and joins again by itself."
   spec.authors = ["Switchboard"]
   spec.license = "Apache-2.0"
   spec.files = Dir["lib/**/*.rb", "README.md"]
