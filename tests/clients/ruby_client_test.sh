@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# clients/ruby end to end (minitest) against the real binary, with Debian's
-# ruby-grpc and ruby-google-protobuf; the library and the example are checked
-# for syntax and warnings first.
+# clients/ruby end to end (minitest: Subscription and Consumer) against the real
+# binary, with Debian's ruby-grpc and ruby-google-protobuf; the library and the
+# examples are checked for syntax and warnings first.
 # Usage: ruby_client_test.sh SWITCHBOARD_BINARY FIXTURES_DIR
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -12,5 +12,7 @@ for f in "$root"/clients/ruby/lib/switchboard/*.rb "$root"/clients/ruby/examples
   warnings=$(ruby -wc "$f" 2>&1 >/dev/null) || fail "$f: $warnings"
   [[ -z $warnings ]] || fail "$f: $warnings"
 done
+# Both suites in one run (minitest runs every test class loaded).
 SWITCHBOARD_BINARY=$(realpath "$1") SWITCHBOARD_FIXTURES=$(realpath "$2") \
-  exec ruby -I "$root/clients/ruby/lib" -I "$root/tests/clients/ruby" "$root/tests/clients/ruby/e2e_test.rb" --verbose
+  exec ruby -I "$root/clients/ruby/lib" -I "$root/tests/clients/ruby" \
+  -e 'require "e2e_test"; require "consumer_e2e_test"' -- --verbose

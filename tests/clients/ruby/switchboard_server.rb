@@ -41,6 +41,19 @@ class SwitchboardServer
     JSON.parse(response.body).fetch("sequence")
   end
 
+  # POSTs each String of JSON on one keep-alive connection; returns their sequences.
+  def post_all(bodies)
+    host, port = @http_addr.split(":")
+    Net::HTTP.start(host, Integer(port)) do |http|
+      bodies.map do |body|
+        response = http.post("/webhooks/justcall", body, "Content-Type" => "application/json")
+        raise "POST answered #{response.code}: #{response.body}" unless response.code == "200"
+
+        JSON.parse(response.body).fetch("sequence")
+      end
+    end
+  end
+
   # SIGTERM, then SIGKILL after 5 s; returns the exit status.
   def stop
     return @status if @status
