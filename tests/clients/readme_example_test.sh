@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs the example of clients/LANG/README.md as written: the code block after
-# the line "<!-- README example: ..." is saved to a file and run against the
-# real binary (the address as its first argument), after an official
+# Runs an example of clients/LANG/README.md as written: the code block after
+# the line "<!-- README example NAME: ..." is saved to a file and run against
+# the real binary (the address as its first argument), after an official
 # call.completed and an sms.received were posted; it must print one line each.
-# Usage: readme_example_test.sh java|ruby SWITCHBOARD_BINARY [JAVA_WORK_DIR]
+# NAME: subscribe (a Subscription) or consume (a Consumer, a group member).
+# Usage: readme_example_test.sh java|ruby subscribe|consume SWITCHBOARD_BINARY [JAVA_WORK_DIR]
 # (java: the folder java_compile.sh compiled the classes into).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-lang=$1 bin=$2 work=${3:-}
+lang=$1 name=$2 bin=$3 work=${4:-}
 readme=$root/clients/$lang/README.md
 tmp=$(mktemp -d)
 trap 'kill "${example_pid:-}" 2>/dev/null || true; stop_switchboard; rm -rf "$tmp"' EXIT
@@ -22,15 +23,20 @@ case $lang in
     run=(ruby -I "$root/clients/ruby/lib" -e '$stdout.sync = true; load ARGV.shift' "$example") ;;
   *) fail "unknown client: $lang" ;;
 esac
-awk '/^<!-- README example/ { marked = 1; next }
+awk -v marker="<!-- README example $name:" '
+     index($0, marker) == 1 { marked = 1; next }
      marked && /^```/ { if (inside) exit; inside = 1; next }
      inside' "$readme" > "$example"
-[[ -s $example ]] || fail "$readme has no code block after a '<!-- README example' line"
+[[ -s $example ]] || fail "$readme has no code block after a '<!-- README example $name:' line"
+case $name in
+  subscribe) expected=$'1 call 1048576123 lasted 185s\n2 sms.received' ;;
+  consume) expected=$'1 call.completed attempt 1\n2 sms.received attempt 1' ;;
+  *) fail "unknown example: $name" ;;
+esac
 
 start_switchboard "$bin"
 post "$root/tests/fixtures/justcall/v2.1/call.completed.json" >/dev/null
 post "$root/tests/fixtures/justcall/sms.received.json" >/dev/null
-expected=$'1 call 1048576123 lasted 185s\n2 sms.received'
 
 "${run[@]}" "$grpc_addr" >"$tmp/out" 2>"$tmp/err" &
 example_pid=$!
@@ -47,6 +53,6 @@ if [[ $(cat "$tmp/out") != "$expected" ]]; then
   echo "--- the example ($example):"; cat -n "$example"
   echo "--- its stderr:"; cat "$tmp/err"
   diff <(echo "$expected") "$tmp/out" || true
-  fail "the example of clients/$lang/README.md did not print the expected lines (above: < expected, > printed)"
+  fail "the $name example of clients/$lang/README.md did not print the expected lines (above: < expected, > printed)"
 fi
-echo "clients/$lang/README.md example printed:"; cat "$tmp/out"
+echo "clients/$lang/README.md $name example printed:"; cat "$tmp/out"
