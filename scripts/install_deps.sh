@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Switchboard builds with (Debian 12 packages); with --tests, also
-# what the tests need (Bazel, the Python, Node and Go client toolchains, the buf CLI).
+# what the tests need (Bazel, the Python, Node, Go, Java and Ruby client toolchains, the buf CLI).
 # Idempotent: does nothing (and needs no network) when everything is there.
 set -euo pipefail
 tests=false
@@ -19,6 +19,14 @@ if $tests; then
   packages+=(chromium)
   # nats-server: the JetStream store's tests start real servers (tests/nats/).
   packages+=(nats-server)
+  # The Java client (clients/java, built with javac against these jars: its
+  # classpath.sh): grpc-java, protobuf-java, Netty and what grpc-core loads,
+  # netty-tcnative for TLS, the javax.annotation.Generated of the stubs; JUnit 4.
+  packages+=(default-jdk-headless libgrpc-java protobuf-compiler-grpc-java-plugin libprotobuf-java
+    libnetty-java libnetty-tcnative-java libnetty-tcnative-jni libperfmark-java libguava-java
+    libgoogle-gson-java libgeronimo-annotation-1.3-spec-java junit4)
+  # The Ruby client (clients/ruby); ruby-grpc-tools regenerates its stubs.
+  packages+=(ruby ruby-grpc ruby-google-protobuf ruby-grpc-tools)
   # Bazel, the second build (BUILD.bazel files): any bazel on PATH will do.
   command -v bazel >/dev/null || packages+=(bazel-bootstrap)
   # Node.js: any install with npm will do (e.g. NodeSource's nodejs bundles npm).
