@@ -92,7 +92,7 @@ HttpResponse AdminApi::Events(absl::string_view query_string, unsigned version,
       ",\"events\":[");
   for (size_t i = 0; i < page->events.size(); ++i) {
     if (i > 0) body.push_back(',');
-    AppendEventSummaryJson(*page->events[i], &body);
+    AppendEventSummaryJson(page->events[i]->event(), &body);
   }
   body += "]}";
   return Json(std::move(body), version, keep_alive);
@@ -120,7 +120,7 @@ HttpResponse AdminApi::Event(absl::string_view text, unsigned version, bool keep
                      sources_.log->FirstSequence(), " to ", sources_.log->LastSequence()),
         "", version, keep_alive);
   }
-  absl::StatusOr<std::string> detail = EventDetailJson(*events[0]);
+  absl::StatusOr<std::string> detail = EventDetailJson(events[0]->event());
   if (!detail.ok()) return gateway::ToHttpResponse(detail.status(), version, keep_alive);
   return Json(*std::move(detail), version, keep_alive);
 }
@@ -137,7 +137,7 @@ std::string AdminApi::OverviewJson() const {
   std::vector<EventPtr> first;
   if (newest >= oldest && log.Read(oldest - 1, 1, &first).ok() && !first.empty()) {
     absl::StrAppend(&out, ",\"oldest_received_at\":",
-                    JsonQuote(FormatTimestamp(first[0]->received_at())));
+                    JsonQuote(FormatTimestamp(first[0]->event().received_at())));
   }
   const absl::Status writable = log.Writable();
   absl::StrAppend(&out, ",\"writable\":", writable.ok() ? "true" : "false");

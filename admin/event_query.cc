@@ -175,7 +175,7 @@ absl::StatusOr<EventPage> RunEventQuery(EventLog* log, const EventQuery& query) 
       for (const EventPtr& event : batch) {
         next = event->sequence() + 1;
         ++page.scanned;
-        if (Matches(query, *event)) page.events.push_back(event);
+        if (Matches(query, event->event())) page.events.push_back(event);
         if (page.events.size() == limit) break;
       }
     }
@@ -205,7 +205,7 @@ absl::StatusOr<EventPage> RunEventQuery(EventLog* log, const EventQuery& query) 
       if ((*it)->sequence() > next) continue;
       examined = (*it)->sequence();
       ++page.scanned;
-      if (Matches(query, **it)) page.events.push_back(*it);
+      if (Matches(query, (*it)->event())) page.events.push_back(*it);
       if (page.events.size() == limit) break;
     }
     next = examined - 1;

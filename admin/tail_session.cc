@@ -245,9 +245,9 @@ void TailSession::Poll() {
   size_t matched = 0;
   for (const EventPtr& event : batch) {
     cursor_ = event->sequence();
-    if (filter_.Matches(event->type()) && (text_.empty() || MatchesText(*event, text_))) {
+    if (filter_.Matches(event->type()) && (text_.empty() || MatchesText(event->event(), text_))) {
       frame.push_back(matched++ == 0 ? '[' : ',');
-      AppendEventSummaryJson(*event, &frame);
+      AppendEventSummaryJson(event->event(), &frame);
       if (frame.size() >= options_.max_frame_bytes) break;
     }
   }

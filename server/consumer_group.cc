@@ -592,7 +592,7 @@ v1::GroupInfo ConsumerGroup::Info(absl::Time now) const {
   info.set_lag(unacked_.size() + fresh_.size() + (last > cursor_ ? last - cursor_ : 0));
   absl::Time oldest = absl::InfiniteFuture();
   for (const auto& [sequence, entry] : unacked_) {
-    if (entry.event != nullptr) oldest = std::min(oldest, FromTimestamp(entry.event->received_at()));
+    if (entry.event != nullptr) oldest = std::min(oldest, FromTimestamp(entry.event->event().received_at()));
   }
   if (oldest < now) ToDuration(now - oldest, info.mutable_oldest_unacked_age());
   info.set_dead_letters(dead_.size());

@@ -90,19 +90,19 @@ bool IsValidName(absl::string_view name, bool allow_dots) {
   return true;
 }
 
+// The message's bytes as they are (not parsed), with the stream sequence.
 EventPtr DecodeEvent(const char* data, int size, uint64_t sequence, const std::string& stream) {
-  auto event = std::make_shared<v1::Event>();
-  if (!event->ParseFromArray(data, size)) {
-    LogWarning(
-        "stream %s: message %d is not a switchboard.v1.Event (was it published by "
-        "something else?); streaming it as type %s",
-        stream, sequence, kUndecodableType);
-    event->Clear();
-    event->set_id(absl::StrCat("nats:", stream, ":", sequence));
-    event->set_type(kUndecodableType);
-  }
-  event->set_sequence(sequence);
-  return event;
+  absl::StatusOr<EventPtr> event = StoredEvent::FromBytes(std::string(data, size), sequence);
+  if (event.ok()) return *std::move(event);
+  LogWarning(
+      "stream %s: message %d is not a switchboard.v1.Event (was it published by "
+      "something else?); streaming it as type %s",
+      stream, sequence, kUndecodableType);
+  v1::Event undecodable;
+  undecodable.set_sequence(sequence);
+  undecodable.set_id(absl::StrCat("nats:", stream, ":", sequence));
+  undecodable.set_type(kUndecodableType);
+  return MakeStoredEvent(std::move(undecodable));
 }
 
 // The servers for messages, without passwords or tokens ("nats://***@host:4222").
@@ -207,7 +207,7 @@ absl::StatusOr<std::unique_ptr<JetStreamEventLog>> JetStreamEventLog::Open(Optio
   if (last > 0) {
     if (absl::StatusOr<EventPtr> newest = log->ReadOne(last); newest.ok()) {
       MutexLock lock(&log->mu_);
-      log->seen_floor_ = (*newest)->received_at();
+      log->seen_floor_ = (*newest)->event().received_at();
     }
   }
   RETURN_IF_ERROR(log->StartTail(last + 1));
@@ -616,7 +616,7 @@ void JetStreamEventLog::HandleAck(natsMsg* msg, const jsPubAck* ack, const jsPub
       stream_last_ = std::max(stream_last_, ack->Sequence);
     } else {
       pending.event->set_sequence(ack->Sequence);
-      Stored(EventPtr(std::move(pending.event)), /*from_tail=*/false);
+      Stored(MakeStoredEvent(std::move(*pending.event)), /*from_tail=*/false);
     }
     return std::move(pending.done)(AppendResult{ack->Sequence, ack->Duplicate});
   }
@@ -659,7 +659,7 @@ void JetStreamEventLog::Stored(EventPtr event, bool from_tail) {
     cache_.clear();
     cache_first_ = sequence;
   }
-  ClampReceivedAt(event->received_at(), &seen_floor_);  // seen_floor_ = max(both)
+  ClampReceivedAt(event->event().received_at(), &seen_floor_);  // seen_floor_ = max(both)
   cache_.push_back(std::move(event));
   last_ = sequence;
   while (cache_.size() > options_.cache_events) {

@@ -142,9 +142,9 @@ TEST_F(AdminApiTest, TheDetailOfAnOfficialCallCompleted) {
   v1::Event replayed = Translate(body);
   std::vector<EventPtr> original;
   ASSERT_TRUE(log_.Read(300, 1, &original).ok());
-  EXPECT_EQ(replayed.id(), original[0]->id());
-  EXPECT_EQ(replayed.data_json(), original[0]->data_json());
-  EXPECT_EQ(replayed.webhook_url(), original[0]->webhook_url());
+  EXPECT_EQ(replayed.id(), original[0]->event().id());
+  EXPECT_EQ(replayed.data_json(), original[0]->event().data_json());
+  EXPECT_EQ(replayed.webhook_url(), original[0]->event().webhook_url());
   EXPECT_THAT(fields.at("replay").struct_value().fields().at("cli").string_value(),
               HasSubstr("switchboard-cli send --url"));
   EXPECT_EQ(Get("/api/events/999").result_int(), 404);
