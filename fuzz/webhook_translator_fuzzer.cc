@@ -26,14 +26,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   if (event->id().empty() || event->type().empty()) std::abort();
-  const std::string& data = event->data_json();
-  if (data.empty() || data.front() != '{' || data.back() != '}' ||
-      body.find(data) == absl::string_view::npos) {
+  const std::string& kept = event->data_json();
+  if (kept.empty() || kept.front() != '{' || kept.back() != '}' ||
+      body.find(kept) == absl::string_view::npos) {
     std::abort();
   }
   absl::StatusOr<switchboard::v1::Event> again = translator.Translate(
-      absl::StrCat("{\"event\":\"fuzz.again\",\"data\":", data, "}"), absl::FromUnixSeconds(1700000000));
-  if (!again.ok() || again->data_json() != data) std::abort();
+      absl::StrCat("{\"event\":\"fuzz.again\",\"data\":", kept, "}"), absl::FromUnixSeconds(1700000000));
+  if (!again.ok() || again->data_json() != kept) std::abort();
   std::string bytes;
   if (!event->SerializeToString(&bytes)) std::abort();
   switchboard::v1::Event parsed;
