@@ -21,6 +21,8 @@ constexpr size_t kTurn = 64;
 // How often the operations thread expires holds and checks the consumer.
 constexpr absl::Duration kTick = absl::Milliseconds(100);
 constexpr absl::Duration kConsumerCheck = absl::Seconds(1);
+// Expired holds remembered (to say why a late ack is refused), at most.
+constexpr size_t kExpiredKept = 10000;
 // Pause after a failed fetch or bind.
 constexpr absl::Duration kRetryPause = absl::Milliseconds(200);
 
@@ -316,6 +318,7 @@ void JetStreamGroup::HandOutLocked(std::vector<Held> ready) {
           held_.erase(old);
         }
         if (held.attempts > 1) ++redeliveries_;
+        expired_.erase(sequence);
         held.member = it->first;
         ++member.held;
         items.push_back({held.event, held.attempts, held.deadline});
@@ -343,14 +346,19 @@ void JetStreamGroup::Park(std::vector<Parking> parking) {
     dead.set_type(p.type);
     dead.set_delivery_attempts(p.attempts);
     ToTimestamp(absl::Now(), dead.mutable_parked_at());
-    if (absl::Status stored = store_->PutDeadLetter(settings_.name, dead); stored.ok()) {
-      // Parked: JetStream never delivers it to the group again.
-      natsMsg_Term(p.msg, nullptr);
+    absl::Status stored = store_->PutDeadLetter(settings_.name, dead);
+    if (stored.ok()) {
+      // Parked: JetStream never delivers it to the group again. Confirmed,
+      // so the group's state shows it done once this returns.
+      const char* reply = natsMsg_GetReply(p.msg);
+      stored = store_->AckAll({std::string(reply != nullptr ? reply : "")}, "+TERM")[0];
+    }
+    if (stored.ok()) {
       LogWarning("consumer group %s: event %d parked as a dead letter after %d deliveries",
                  settings_.name, p.sequence, p.attempts);
     } else {
       // Left unacked: redelivered after the deadline, and parked then.
-      LogWarning("consumer group %s: cannot park event %d (%s); retrying at its next delivery",
+      LogWarning("consumer group %s: cannot park event %d (%s); parked at its next delivery",
                  settings_.name, p.sequence, stored.message());
     }
     Destroy(p.msg);
@@ -446,9 +454,7 @@ void JetStreamGroup::Apply(Op op) {
       for (uint64_t sequence : op.sequences) {
         auto it = held_.find(sequence);
         if (it == held_.end() || it->second.member != op.member) {
-          Reject(&result, sequence,
-                 "not held by this member: never delivered to it, already acked, or its ack "
-                 "deadline passed (it is delivered again)");
+          Reject(&result, sequence, RefusalLocked(op.member, sequence));
           continue;
         }
         const char* reply = natsMsg_GetReply(it->second.msg);
@@ -479,7 +485,7 @@ void JetStreamGroup::Apply(Op op) {
     for (uint64_t sequence : op.sequences) {
       auto it = held_.find(sequence);
       if (it == held_.end() || it->second.member != op.member) {
-        Reject(&result, sequence, "not held by this member now");
+        Reject(&result, sequence, RefusalLocked(op.member, sequence));
         continue;
       }
       if (op.kind == Op::kNack) {
@@ -508,6 +514,14 @@ void JetStreamGroup::Apply(Op op) {
   Park(std::move(parking));
 }
 
+std::string JetStreamGroup::RefusalLocked(uint64_t member, uint64_t sequence) const {
+  if (sequence > log_->LastSequence()) return "no such event";
+  if (auto it = expired_.find(sequence); it != expired_.end() && it->second == member) {
+    return "its ack deadline passed; it is delivered again";
+  }
+  return "not delivered to this member";
+}
+
 void JetStreamGroup::Tick(absl::Time now) {
   MutexLock lock(&mu_);
   std::vector<uint64_t> expired;
@@ -521,9 +535,11 @@ void JetStreamGroup::Tick(absl::Time now) {
     }
   }
   // JetStream redelivers these (to any instance): the member's room is free.
+  if (expired_.size() > kExpiredKept) expired_.clear();
   for (uint64_t sequence : expired) {
     Held held;
     ReleaseLocked(sequence, 0, &held);
+    expired_[sequence] = held.member;
     Destroy(held.msg);
   }
 }
@@ -556,7 +572,9 @@ v1::GroupInfo JetStreamGroup::Info(absl::Time now) const {
   if (!state.ok()) {
     LogWarning("consumer group %s: %s", settings_.name, state.status().message());
   } else {
-    info.set_acked_through(state->ack_floor);
+    // A (re)created consumer reports no floor until its first ack; the
+    // position it starts after counts as done (SeekGroup's contract).
+    info.set_acked_through(std::max(state->ack_floor, state->position));
     info.set_pending(state->ack_pending);
     info.set_lag(state->ack_pending + state->pending);
     if (state->ack_pending > 0) {

@@ -11,6 +11,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -143,6 +144,9 @@ class JetStreamGroup : public GroupHandle {
   // Expires holds, keeps extensions alive, notices a re-created consumer.
   void Tick(absl::Time now);
   void ForgetHeldLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Why `member` cannot ack, nack or extend `sequence`.
+  std::string RefusalLocked(uint64_t member, uint64_t sequence) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t RoomLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MarkDeletedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -160,6 +164,8 @@ class JetStreamGroup : public GroupHandle {
   absl::btree_map<uint64_t, Member> members_ ABSL_GUARDED_BY(mu_);
   uint64_t round_robin_ ABSL_GUARDED_BY(mu_) = 0;
   absl::btree_map<uint64_t, Held> held_ ABSL_GUARDED_BY(mu_);
+  // Holds whose deadline passed here, by sequence: their member.
+  absl::flat_hash_map<uint64_t, uint64_t> expired_ ABSL_GUARDED_BY(mu_);
   std::deque<Op> ops_ ABSL_GUARDED_BY(mu_);
   std::vector<Parking> parking_ ABSL_GUARDED_BY(mu_);  // from Leave()
   uint64_t redeliveries_ ABSL_GUARDED_BY(mu_) = 0;

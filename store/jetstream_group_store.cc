@@ -342,6 +342,14 @@ absl::StatusOr<JetStreamGroupStore::ConsumerState> JetStreamGroupStore::State(
   state.redelivered = static_cast<uint64_t>(std::max<int64_t>(info->NumRedelivered, 0));
   state.created_ns = info->Created;
   jsConsumerInfo_Destroy(info);
+  kvEntry* raw = nullptr;
+  const std::string key = absl::StrCat(kPosition, EscapeGroupName(group));
+  if (kvStore_Get(&raw, kv_, key.c_str()) == NATS_OK) {
+    std::unique_ptr<kvEntry, KvEntryDeleter> entry(raw);
+    if (!absl::SimpleAtoi(absl::string_view(kvEntry_ValueString(entry.get())), &state.position)) {
+      state.position = 0;
+    }
+  }
   return state;
 }
 
@@ -374,7 +382,9 @@ absl::Status JetStreamGroupStore::Delete(absl::string_view group) {
   return absl::OkStatus();
 }
 
-std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::string> messages) {
+std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::string> messages,
+                                                      absl::string_view verdict) {
+  const std::string payload(verdict);
   std::vector<absl::Status> results(messages.size(),
                                     absl::UnavailableError("JetStream did not confirm the ack"));
   if (messages.empty()) return results;
@@ -392,7 +402,8 @@ std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::stri
   for (size_t i = 0; i < messages.size(); ++i) {
     if (messages[i].empty() ||
         natsConnection_PublishRequestString(nc_, messages[i].c_str(),
-                                            absl::StrCat(inbox, ".", i).c_str(), "+ACK") != NATS_OK) {
+                                            absl::StrCat(inbox, ".", i).c_str(),
+                                            payload.c_str()) != NATS_OK) {
       results[i] = absl::UnavailableError("the ack could not be sent to NATS");
       continue;
     }

@@ -57,6 +57,7 @@ class JetStreamGroupStore {
     uint64_t pending = 0;         // not delivered yet
     uint64_t redelivered = 0;     // ack pending and delivered more than once
     int64_t created_ns = 0;       // tells a re-created consumer (Seek) from the old one
+    uint64_t position = 0;        // where it was (re)created: events up to it count as done
   };
 
   // Creates (or binds) the bucket and the requeue stream. `nc` and `js` must
@@ -94,10 +95,11 @@ class JetStreamGroupStore {
   // settings. NOT_FOUND when it does not exist.
   absl::Status Delete(absl::string_view group);
 
-  // Confirmed acks: sends +ACK to every message's reply subject at once and
-  // waits (at most api_timeout) for JetStream to confirm each. One status
-  // per message.
-  std::vector<absl::Status> AckAll(absl::Span<const std::string> reply_subjects);
+  // Confirmed acks: sends `verdict` ("+ACK", or "+TERM" to end a message's
+  // deliveries) to every message's reply subject at once and waits (at most
+  // api_timeout) for JetStream to confirm each. One status per message.
+  std::vector<absl::Status> AckAll(absl::Span<const std::string> reply_subjects,
+                                   absl::string_view verdict = "+ACK");
 
   absl::Status PutDeadLetter(absl::string_view group, const v1::DeadLetter& dead);
   absl::Status DeleteDeadLetter(absl::string_view group, uint64_t sequence);
