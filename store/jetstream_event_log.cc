@@ -977,15 +977,15 @@ void JetStreamEventLog::LeaderElected(absl::string_view how) {
 
 std::vector<EventLog::AppendCallback> JetStreamEventLog::ExpiredWaitingLocked(absl::Time now) {
   std::vector<AppendCallback> expired;
-  auto keep = waiting_for_leader_.begin();
-  for (auto it = waiting_for_leader_.begin(); it != waiting_for_leader_.end(); ++it) {
-    if (it->published_at + options_.ack_timeout <= now) {
-      expired.push_back(std::move(it->done));
+  std::vector<Pending> waiting;
+  for (Pending& pending : waiting_for_leader_) {
+    if (pending.published_at + options_.ack_timeout <= now) {
+      expired.push_back(std::move(pending.done));
     } else {
-      *keep++ = std::move(*it);
+      waiting.push_back(std::move(pending));
     }
   }
-  waiting_for_leader_.erase(keep, waiting_for_leader_.end());
+  waiting_for_leader_.swap(waiting);
   return expired;
 }
 

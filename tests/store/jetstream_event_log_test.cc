@@ -333,6 +333,47 @@ TEST_F(JetStreamEventLogTest, FirstSequenceReceivedSinceFindsTheFirstEventReceiv
   EXPECT_EQ(*since, 3u);
 }
 
+// A publish no stream answers (no leader, here: the stream is gone) waits
+// for a leader up to ack_timeout, then fails UNAVAILABLE, once; meanwhile
+// further webhooks are refused at once.
+TEST_F(JetStreamEventLogTest, AnAppendNoStreamAnswersWaitsForALeaderThenFailsOnce) {
+  std::unique_ptr<JetStreamEventLog> log = Open(Options());
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(AppendNew(*log, MakeEvent("before")), 1u);
+  natsConnection* nc = nullptr;
+  ASSERT_EQ(natsConnection_ConnectTo(&nc, nats_->url().c_str()), NATS_OK);
+  jsCtx* js = nullptr;
+  ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
+  ASSERT_EQ(js_DeleteStream(js, "TEST", nullptr, nullptr), NATS_OK);
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
+
+  Mutex mu;
+  int calls = 0;
+  absl::Status status;
+  const absl::Time start = absl::Now();
+  absl::Time answered;
+  log->Append(MakeEvent("orphan"), [&](absl::StatusOr<AppendResult> result) {
+    MutexLock lock(&mu);
+    ++calls;
+    status = result.status();
+    answered = absl::Now();
+  });
+  ASSERT_TRUE(Eventually([&] { return !log->Writable().ok(); }, absl::Seconds(2)));
+  absl::StatusOr<AppendResult> refused = AppendAndWait(*log, MakeEvent("refused"));
+  EXPECT_TRUE(absl::IsUnavailable(refused.status())) << refused.status();
+  ASSERT_TRUE(Eventually([&] {
+    MutexLock lock(&mu);
+    return calls > 0;
+  }, absl::Seconds(5)));
+  absl::SleepFor(absl::Milliseconds(300));  // the health thread's next turns
+  MutexLock lock(&mu);
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("had no leader"));
+  EXPECT_GE(answered - start, absl::Seconds(2)) << "it did not wait for a leader";
+}
+
 TEST_F(JetStreamEventLogTest, NatsDownFailsAppendsUnavailableAndTheLogRecovers) {
   std::unique_ptr<JetStreamEventLog> log = Open(Options());
   ASSERT_NE(log, nullptr);
