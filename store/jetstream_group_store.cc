@@ -227,10 +227,21 @@ absl::Status JetStreamGroupStore::AddConsumer(absl::string_view group, absl::Dur
   if (!filter_subject.empty()) config.FilterSubject = filter_subject.c_str();
   jsErrCode code = jsErrCode(0);
   natsStatus s = js_AddConsumer(nullptr, js_, options_.stream.c_str(), &config, nullptr, &code);
-  if (s != NATS_OK && code != JSConsumerNameExistErr) {
+  if (s != NATS_OK && code != JSConsumerNameExistErr && !ConsumerExists(options_.stream, name)) {
     return NatsError(absl::StrCat("creating the consumer of group \"", group, "\""), s, code);
   }
   return absl::OkStatus();
+}
+
+bool JetStreamGroupStore::ConsumerExists(const std::string& stream, const std::string& name) {
+  // Another instance creating the same consumer at the same moment can make
+  // this one's request fail in a cluster: what counts is that it exists.
+  jsConsumerInfo* info = nullptr;
+  if (js_GetConsumerInfo(&info, js_, stream.c_str(), name.c_str(), nullptr, nullptr) != NATS_OK) {
+    return false;
+  }
+  jsConsumerInfo_Destroy(info);
+  return true;
 }
 
 absl::Status JetStreamGroupStore::EnsureConsumers(absl::string_view group,
@@ -275,7 +286,7 @@ absl::Status JetStreamGroupStore::EnsureConsumers(absl::string_view group,
   config.DeliverPolicy = js_DeliverAll;
   config.FilterSubject = requeue_subject.c_str();
   s = js_AddConsumer(nullptr, js_, requeue_stream_.c_str(), &config, nullptr, &code);
-  if (s != NATS_OK && code != JSConsumerNameExistErr) {
+  if (s != NATS_OK && code != JSConsumerNameExistErr && !ConsumerExists(requeue_stream_, name)) {
     return NatsError(absl::StrCat("creating the requeue consumer of group \"", group, "\""), s, code);
   }
   return absl::OkStatus();

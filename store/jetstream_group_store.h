@@ -115,6 +115,7 @@ class JetStreamGroupStore {
   absl::StatusOr<std::vector<std::string>> Keys(const std::string& prefix);
   absl::Status AddConsumer(absl::string_view group, absl::Duration ack_deadline,
                            const std::string& filter_subject, uint64_t after);
+  bool ConsumerExists(const std::string& stream, const std::string& name);
 
   natsConnection* const nc_;
   jsCtx* const js_;

@@ -410,9 +410,11 @@ TEST_F(JetStreamGroupsE2eTest, AnInstanceKilledDuringADrainLosesNothing) {
     return Member::Answer::kAck;
   };
   Member on_a1(a.grpc_address(), Join("drain", kMaxUnacked), slow);
+  ASSERT_TRUE(on_a1.WaitJoined()) << on_a1.end();
   Member on_a2(a.grpc_address(), Join("drain", kMaxUnacked), slow);
   Member on_b(b.grpc_address(), Join("drain", kMaxUnacked), slow);
-  ASSERT_TRUE(on_a1.WaitJoined() && on_a2.WaitJoined() && on_b.WaitJoined());
+  ASSERT_TRUE(on_a2.WaitJoined()) << on_a2.end();
+  ASSERT_TRUE(on_b.WaitJoined()) << on_b.end();
   ASSERT_TRUE(on_b.WaitFor([&] { return on_b.deliveries().size() >= 200; }, absl::Seconds(30)));
   ASSERT_TRUE(b.Signal(SIGKILL));
   ASSERT_TRUE(b.WaitForExit(absl::Seconds(10)).has_value());
@@ -445,8 +447,9 @@ TEST_F(JetStreamGroupsE2eTest, TheStreamLeadersNodeKilledDuringADrainLosesNothin
     return Member::Answer::kAck;
   };
   Member m1(a.grpc_address(), Join("failover", 50), slow);
+  ASSERT_TRUE(m1.WaitJoined()) << m1.end();
   Member m2(b.grpc_address(), Join("failover", 50), slow);
-  ASSERT_TRUE(m1.WaitJoined() && m2.WaitJoined());
+  ASSERT_TRUE(m2.WaitJoined()) << m2.end();
   ASSERT_TRUE(m1.WaitFor([&] { return m1.acked().size() >= 200; }, absl::Seconds(30)));
 
   const std::string leader = StreamLeader(cluster_->urls(), kStream);
