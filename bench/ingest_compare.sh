@@ -25,7 +25,7 @@ nats-server -js -sd "$work/nats" -a 127.0.0.1 -p "$nats_port" >"$work/nats.log" 
 
 run() { # name flags... ; prints "requests/s p50 p99"
   local name=$1; shift
-  build/switchboard --http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 "$@" 2>"$work/log" & pid=$!
+  build/switchboard --http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 --admin_addr=127.0.0.1:0 "$@" 2>"$work/log" & pid=$!
   for _ in $(seq 100); do grep -q ' ready$' "$work/log" && break; sleep 0.1; done
   local http grpc
   http=$(grep -o 'http gateway listening on [0-9.:]*' "$work/log" | awk '{print $NF}')

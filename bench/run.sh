@@ -111,7 +111,7 @@ memory_flags=(--store=memory --memory_max_events=2000000 --memory_max_bytes=1073
 durable_flags() { echo "--store=rocksdb --data_dir=$work/data-$1"; }  # fsync per group commit (default)
 # Replay loads its events with --nosync (loading is not what it measures; the
 # reads come from RocksDB either way).
-common_flags=(--http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 --max_subscribers_per_token=100000)
+common_flags=(--http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 --admin_addr=127.0.0.1:0 --max_subscribers_per_token=100000)
 
 cpu_ticks() { awk '{print $14, $15}' "/proc/$pid/stat"; }  # user, kernel (clock ticks)
 

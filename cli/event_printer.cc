@@ -300,6 +300,8 @@ std::string FormatEventSummary(const v1::Event& event) {
                          FormatPayload(event));
 }
 
+std::string FormatPayloadSummary(const v1::Event& event) { return FormatPayload(event); }
+
 absl::StatusOr<std::string> FormatEventJson(const v1::Event& event) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;

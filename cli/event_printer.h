@@ -1,7 +1,8 @@
 #ifndef SWITCHBOARD_CLI_EVENT_PRINTER_H_
 #define SWITCHBOARD_CLI_EVENT_PRINTER_H_
 
-// One line per event, for `switchboard-cli tail`. Pure functions.
+// One line per event, for `switchboard-cli tail` and the operator console
+// (admin/). Pure functions.
 
 #include <string>
 
@@ -20,6 +21,10 @@ namespace switchboard::cli {
 // "s", control characters escaped, so each event stays on one line. Types the
 // schema does not know show their data (Event.other) as compact JSON.
 std::string FormatEventSummary(const v1::Event& event);
+
+// The payload part of FormatEventSummary() (key fields named as in the
+// schema), for the operator console's tables.
+std::string FormatPayloadSummary(const v1::Event& event);
 
 // The event's protobuf JSON form on one line (lowerCamelCase names, 64-bit
 // integers as strings), as grpcurl and buf curl print it.

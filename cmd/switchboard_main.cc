@@ -17,12 +17,16 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "admin/admin_auth.h"
+#include "admin/admin_server.h"
+#include "admin/grpc_status_sources.h"
 #include "common/logging.h"
 #include "common/service_metrics.h"
 #include "gateway/http_handler.h"
@@ -40,6 +44,15 @@ ABSL_FLAG(std::string, http_addr, "127.0.0.1:8080",
           "to accept webhooks from other machines.");
 ABSL_FLAG(std::string, grpc_addr, "127.0.0.1:50051",
           "gRPC listen address for subscribers, HOST:PORT (port 0 picks a free port).");
+ABSL_FLAG(std::string, admin_addr, "127.0.0.1:8081",
+          "The operator console and its JSON API, plus /metrics, /healthz and /readyz, "
+          "HOST:PORT (port 0 picks a free port; empty: no console). Never the webhook port. "
+          "Open on loopback; anywhere else every request needs a --grpc_token_file token "
+          "with the `admin` grant (README, Console).");
+ABSL_FLAG(bool, admin_require_token, false,
+          "Require an admin token on the console even when --admin_addr is loopback (a "
+          "machine shared with people who should not read the events).");
+ABSL_FLAG(uint64_t, admin_max_viewers, 16, "Console viewers following the live tail at most.");
 ABSL_FLAG(std::string, store, "rocksdb",
           "Event log backend: \"rocksdb\" (durable, in --data_dir), \"jetstream\" (a NATS "
           "JetStream stream shared by several instances; see --nats_url) or \"memory\" (events "
@@ -239,6 +252,28 @@ void AddStoreCollectors(EventLog* log, metrics::Registry* registry) {
                          });
 }
 
+// Recent refused webhooks kept for the console.
+constexpr size_t kRefusalsKept = 200;
+
+admin::StoreInfo StoreInfoFromFlags() {
+  admin::StoreInfo info;
+  info.kind = absl::GetFlag(FLAGS_store);
+  if (info.kind == "memory") {
+    info.max_events = absl::GetFlag(FLAGS_memory_max_events);
+    info.max_bytes = absl::GetFlag(FLAGS_memory_max_bytes);
+  } else {
+    info.max_age = absl::GetFlag(FLAGS_retention_max_age);
+    info.max_bytes = absl::GetFlag(FLAGS_retention_max_bytes);
+  }
+  return info;
+}
+
+// Whether `address` (HOST:PORT) is a loopback address.
+bool IsLoopbackAddress(const std::string& address) {
+  return admin::IsLoopbackHost(address) &&
+         !absl::StartsWithIgnoreCase(address, "localhost");  // a name may resolve elsewhere
+}
+
 absl::StatusOr<gateway::WebhookVerifier> MakeVerifier() {
   gateway::WebhookVerifier::Options options;
   absl::StatusOr<std::vector<std::string>> justcall = gateway::LoadSecrets(
@@ -331,7 +366,9 @@ int Run() {
     LogWarning("webhook signatures are NOT verified: anyone who can reach the HTTP port can inject "
                "events (configure --justcall_secret_file or --hmac_secret_file)");
   }
-  gateway::HttpHandler handler(&log, &metrics, &*verifier, {absl::GetFlag(FLAGS_max_json_depth)});
+  gateway::RefusalRing refusals(kRefusalsKept);
+  gateway::HttpHandler handler(&log, &metrics, &*verifier, {absl::GetFlag(FLAGS_max_json_depth)},
+                               &refusals);
   gateway::HttpServer::Options http_options;
   http_options.address = absl::GetFlag(FLAGS_http_addr);
   http_options.io_threads = absl::GetFlag(FLAGS_http_threads);
@@ -353,6 +390,43 @@ int Run() {
   if (absl::GetFlag(FLAGS_store) == "memory") {
     LogWarning("store is in memory: events are lost on restart");
   }
+
+  // The operator console, on its own listener (admin/).
+  admin::GrpcStatusSources grpc_status(&grpc_server);
+  std::optional<admin::AdminAuth> admin_auth;
+  std::unique_ptr<admin::AdminServer> admin_server;
+  if (const std::string address = absl::GetFlag(FLAGS_admin_addr); !address.empty()) {
+    absl::StatusOr<admin::AdminAuth> created = admin::AdminAuth::Create(
+        {IsLoopbackAddress(address), absl::GetFlag(FLAGS_admin_require_token),
+         auth ? &*auth : nullptr});
+    if (!created.ok()) {
+      LogError("%s", created.status().message());
+      http_server.Shutdown(absl::ZeroDuration());
+      grpc_server.Shutdown(absl::ZeroDuration());
+      return 2;
+    }
+    admin_auth = *std::move(created);
+    admin::AdminServer::Options admin_options;
+    admin_options.address = address;
+    admin_options.max_viewers = absl::GetFlag(FLAGS_admin_max_viewers);
+    admin::AdminServer::Dependencies deps;
+    deps.auth = &*admin_auth;
+    deps.probes = &handler;
+    deps.api = {&log, &metrics, nullptr, &refusals, &grpc_status, StoreInfoFromFlags(), {}};
+    admin_server = std::make_unique<admin::AdminServer>(admin_options, std::move(deps));
+    if (absl::Status status = admin_server->Start(); !status.ok()) {
+      LogError("%s", status.message());
+      http_server.Shutdown(absl::ZeroDuration());
+      grpc_server.Shutdown(absl::ZeroDuration());
+      return absl::IsInvalidArgument(status) ? 2 : 1;
+    }
+    LogInfo("admin console listening on %s (%s)", admin_server->bound_address(),
+            admin_auth->open() ? "loopback: open to this machine"
+                               : "needs an admin token");
+  }
+  if (admin_server != nullptr) {
+    LogInfo("console: http://%s/", admin_server->bound_address());
+  }
   LogInfo("ready");
 
   int signal_number = 0;
@@ -373,6 +447,7 @@ int Run() {
     std::_Exit(0);
   });
   handler.set_ready(false);       // new webhooks: 503, the sender retries elsewhere/later
+  if (admin_server != nullptr) admin_server->Shutdown();  // viewers resume elsewhere/later
   http_server.Shutdown(grace);    // finish requests in flight, close connections
   grpc_server.Shutdown(std::max(deadline - absl::Now(), absl::ZeroDuration()));  // end streams
   stopped.Notify();

@@ -255,6 +255,13 @@ T& Family<T>::Child(std::vector<std::string> values) {
 }
 
 template <typename T>
+void Family<T>::ForEachChild(
+    const std::function<void(const std::vector<std::string>&, const T&)>& fn) const {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [values, child] : children_) fn(values, *child);
+}
+
+template <typename T>
 void Family<T>::Render(std::string* out) const {
   AppendHeader(out, name_, help_, TypeName(static_cast<const T*>(nullptr)));
   absl::MutexLock lock(&mu_);

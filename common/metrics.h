@@ -132,6 +132,11 @@ class Family : public internal::Exported {
   T& WithLabels(std::initializer_list<absl::string_view> values);
   T& WithLabels(const std::vector<std::string>& values);
 
+  // Calls `fn` with each child's label values and the child, in label order,
+  // under the family's mutex (`fn` must not call back into the family).
+  void ForEachChild(
+      const std::function<void(const std::vector<std::string>&, const T&)>& fn) const;
+
   // internal::Exported
   void Render(std::string* out) const override;
 

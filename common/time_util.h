@@ -2,6 +2,7 @@
 #define SWITCHBOARD_COMMON_TIME_UTIL_H_
 
 #include "absl/time/time.h"
+#include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace switchboard {
@@ -10,6 +11,11 @@ namespace switchboard {
 // years 1 to 9999, callers check before converting).
 void ToTimestamp(absl::Time time, google::protobuf::Timestamp* out);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
+
+// Conversions between absl::Duration and google.protobuf.Duration (finite
+// durations; callers check the proto's range when it comes from a client).
+void ToDuration(absl::Duration duration, google::protobuf::Duration* out);
+absl::Duration FromDuration(const google::protobuf::Duration& duration);
 
 // Raises `*time` to `floor` when it is earlier: the event log keeps
 // received_at non-decreasing in sequence order.

@@ -89,8 +89,12 @@ HttpResponse ToHttpResponse(const absl::Status& status, unsigned version, bool k
 }
 
 HttpHandler::HttpHandler(EventLog* log, ServiceMetrics* metrics, const WebhookVerifier* verifier,
-                         WebhookTranslator::Options translator_options)
-    : log_(log), metrics_(metrics), verifier_(verifier), translator_(translator_options) {
+                         WebhookTranslator::Options translator_options, RefusalRing* refusals)
+    : log_(log),
+      metrics_(metrics),
+      verifier_(verifier),
+      translator_(translator_options),
+      refusals_(refusals) {
   for (const std::string& type : EventTypes::Known()) {
     stored_by_type_[type] = &metrics_->webhooks.WithLabels({type, "200"});
   }
@@ -103,6 +107,11 @@ void HttpHandler::CountWebhook(absl::string_view type, unsigned status) {
     }
   }
   metrics_->webhooks.WithLabels({type, absl::StrCat(status)}).Increment();
+}
+
+void HttpHandler::RecordRefusal(absl::string_view type, const HttpResponse& response) {
+  if (refusals_ == nullptr || response.result_int() < 400) return;
+  refusals_->Add(absl::Now(), response.result_int(), type, response.body());
 }
 
 void HttpHandler::Handle(HttpRequest request, Respond respond) {
@@ -168,6 +177,7 @@ void HttpHandler::HandleWebhook(HttpRequest request, Respond respond) {
   auto answer = [this, start, respond = std::move(respond)](
                     absl::string_view type, HttpResponse response) mutable {
     CountWebhook(type, response.result_int());
+    RecordRefusal(type, response);
     metrics_->webhook_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - start));
     std::move(respond)(std::move(response));
   };

@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "boost/beast/http.hpp"
 #include "common/service_metrics.h"
+#include "gateway/refusal_ring.h"
 #include "gateway/webhook_translator.h"
 #include "gateway/webhook_verifier.h"
 #include "store/event_log.h"
@@ -35,9 +36,10 @@ class HttpHandler {
   using Respond = absl::AnyInvocable<void(HttpResponse) &&>;
 
   // `log`, `metrics` and `verifier` must outlive the handler. Webhooks that
-  // fail `verifier` get 401 and are not stored.
+  // fail `verifier` get 401 and are not stored. Every webhook answered with
+  // 4xx or 5xx is recorded in `refusals` (optional; must outlive the handler).
   HttpHandler(EventLog* log, ServiceMetrics* metrics, const WebhookVerifier* verifier,
-              WebhookTranslator::Options translator_options);
+              WebhookTranslator::Options translator_options, RefusalRing* refusals = nullptr);
 
   // Calls `respond` exactly once: inline for errors and for logs that store
   // synchronously, or later on a log thread once the event is stored.
@@ -45,6 +47,10 @@ class HttpHandler {
 
   // While not ready, /readyz and webhooks answer 503 (senders retry).
   void set_ready(bool ready) { ready_ = ready; }
+
+  // Records a refused request the server answered itself (413, 431, a
+  // malformed request) in the refusal ring, if there is one.
+  void RecordRefusal(absl::string_view type, const HttpResponse& response);
 
  private:
   void HandleWebhook(HttpRequest request, Respond respond);
@@ -59,6 +65,7 @@ class HttpHandler {
   absl::flat_hash_map<std::string, metrics::Counter*> stored_by_type_;
   const WebhookVerifier* const verifier_;
   const WebhookTranslator translator_;
+  RefusalRing* const refusals_;
   std::atomic<bool> ready_{true};
 };
 

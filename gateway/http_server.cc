@@ -131,6 +131,7 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
     if (ec) {
       std::optional<HttpResponse> response = ResponseForReadError(ec, options_.max_body_bytes);
       if (!response) return Close();
+      handler_->RecordRefusal("invalid", *response);
       return Write(std::move(*response));
     }
     tcp().expires_never();  // the handler may wait for the store

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "common/time_util.h"
 #include "server/event_filter.h"
+#include "server/event_wire.h"
 #include "server/start_position.h"
 
 namespace switchboard::server {
@@ -25,10 +26,6 @@ grpc::Status ToGrpc(const absl::Status& status) {
 
 grpc::Status Invalid(std::string message) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::move(message));
-}
-
-absl::Duration FromDuration(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
 }
 
 // A duration field in [1 s, 1 h], or an error naming it.
@@ -67,7 +64,7 @@ void ConsumeReactor::Start() {
     MutexLock lock(&mu_);
     reading_ = true;
   }
-  StartRead(&request_);
+  StartRead(&read_);
 }
 
 grpc::Status ConsumeReactor::Join(const v1::JoinGroup& join) {
@@ -150,7 +147,7 @@ grpc::Status ConsumeReactor::Join(const v1::JoinGroup& join) {
   answer.set_created(created);
   MutexLock lock(&mu_);
   // Deliveries may already wait: the answer to the join goes first.
-  outgoing_.push_front(std::move(response));
+  outgoing_.push_front(SerializedMessage(response));
   joined_ = true;
   SendLocked(std::nullopt);
   return grpc::Status::OK;
@@ -202,7 +199,9 @@ void ConsumeReactor::OnReadDone(bool ok) {
     return;
   }
   grpc::Status status;
-  if (group_ == nullptr) {
+  if (!ParseMessage(read_, &request_)) {
+    status = Invalid("a message is not a switchboard.v1.ConsumeRequest");
+  } else if (group_ == nullptr) {
     status = request_.kind_case() == v1::ConsumeRequest::kJoin
                  ? Join(request_.join())
                  : Invalid("the first message must be a join (JoinGroup naming the group)");
@@ -223,10 +222,10 @@ void ConsumeReactor::ReadNextLocked() {
   }
   read_paused_ = false;
   reading_ = true;
-  StartRead(&request_);
+  StartRead(&read_);
 }
 
-void ConsumeReactor::SendLocked(std::optional<v1::ConsumeResponse> response) {
+void ConsumeReactor::SendLocked(std::optional<grpc::ByteBuffer> response) {
   if (ending_) return;
   if (response.has_value()) outgoing_.push_back(*std::move(response));
   if (writing_ || !joined_ || outgoing_.empty()) return;
@@ -263,14 +262,7 @@ void ConsumeReactor::FinishLocked(const grpc::Status& status) {
 }
 
 void ConsumeReactor::Deliver(std::vector<GroupDeliveryItem> items) {
-  v1::ConsumeResponse response;
-  v1::GroupDeliveries* deliveries = response.mutable_deliveries();
-  for (const GroupDeliveryItem& item : items) {
-    v1::GroupDelivery* delivery = deliveries->add_deliveries();
-    *delivery->mutable_event() = *item.event;
-    delivery->set_delivery_attempt(item.attempt);
-    ToTimestamp(item.deadline, delivery->mutable_ack_deadline());
-  }
+  grpc::ByteBuffer response = DeliveriesMessage(items);
   MutexLock lock(&mu_);
   SendLocked(std::move(response));
 }
@@ -278,8 +270,9 @@ void ConsumeReactor::Deliver(std::vector<GroupDeliveryItem> items) {
 void ConsumeReactor::OnResult(v1::AckResult result) {
   v1::ConsumeResponse response;
   *response.mutable_result() = std::move(result);
+  grpc::ByteBuffer bytes = SerializedMessage(response);
   MutexLock lock(&mu_);
-  SendLocked(std::move(response));
+  SendLocked(std::move(bytes));
 }
 
 void ConsumeReactor::End(const grpc::Status& status) {

@@ -28,7 +28,11 @@ namespace switchboard::server {
 // bounded by reading no further request while kMaxOutgoing responses wait, so
 // a member that never reads holds at most that much memory (and its events
 // go to the others when their deadline passes).
-class ConsumeReactor : public grpc::ServerBidiReactor<v1::ConsumeRequest, v1::ConsumeResponse>,
+//
+// Messages travel as byte buffers (the service's Consume is raw): requests are
+// parsed here, and deliveries are written around the stored events' bytes
+// (server/event_wire.h).
+class ConsumeReactor : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
                        public GroupMemberSink {
  public:
   struct Options {
@@ -45,7 +49,7 @@ class ConsumeReactor : public grpc::ServerBidiReactor<v1::ConsumeRequest, v1::Co
   // Starts reading the first request; call once, after construction.
   void Start();
 
-  // grpc::ServerBidiReactor<ConsumeRequest, ConsumeResponse>
+  // grpc::ServerBidiReactor<ByteBuffer, ByteBuffer>
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -64,9 +68,9 @@ class ConsumeReactor : public grpc::ServerBidiReactor<v1::ConsumeRequest, v1::Co
   grpc::Status Join(const v1::JoinGroup& join);
   // Hands one ack/nack/extend to the group; a status when it is malformed.
   grpc::Status Apply(const v1::ConsumeRequest& request);
-  // Queues `response` (if any) and starts the next write when none is in
-  // flight and the join has been answered.
-  void SendLocked(std::optional<v1::ConsumeResponse> response) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Queues `response` (a ConsumeResponse; if any) and starts the next write
+  // when none is in flight and the join has been answered.
+  void SendLocked(std::optional<grpc::ByteBuffer> response) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Ends the stream with `status` once the write in flight is done.
   void FinishLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reads the next request unless responses pile up (then OnWriteDone does).
@@ -79,14 +83,15 @@ class ConsumeReactor : public grpc::ServerBidiReactor<v1::ConsumeRequest, v1::Co
   const std::string authorization_;
   const std::string peer_;
 
-  v1::ConsumeRequest request_;  // the read in flight fills it
+  grpc::ByteBuffer read_;       // the read in flight fills it
+  v1::ConsumeRequest request_;  // ... parsed
   std::shared_ptr<GroupHandle> group_;  // set once joined (only the reading thread writes it)
   uint64_t member_ = 0;
   std::unique_ptr<SubscriberSlots::Slot> slot_;
 
   Mutex mu_;
-  std::deque<v1::ConsumeResponse> outgoing_ ABSL_GUARDED_BY(mu_);
-  v1::ConsumeResponse in_flight_ ABSL_GUARDED_BY(mu_);
+  std::deque<grpc::ByteBuffer> outgoing_ ABSL_GUARDED_BY(mu_);
+  grpc::ByteBuffer in_flight_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool joined_ ABSL_GUARDED_BY(mu_) = false;       // GroupJoined queued first
   bool read_paused_ ABSL_GUARDED_BY(mu_) = false;  // a read is due once responses drain

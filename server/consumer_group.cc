@@ -7,7 +7,6 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/time_util.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace switchboard::server {
 namespace {
@@ -18,10 +17,6 @@ constexpr size_t kReadBatch = 256;
 constexpr size_t kFreshTarget = 1024;
 // Events handed to one member per turn of the round robin.
 constexpr uint32_t kTurn = 64;
-
-void SetDuration(absl::Duration d, google::protobuf::Duration* out) {
-  *out = google::protobuf::util::TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(d));
-}
 
 }  // namespace
 
@@ -589,9 +584,9 @@ v1::GroupInfo ConsumerGroup::Info(absl::Time now) const {
   info.set_lag(unacked_.size() + fresh_.size() + (last > cursor_ ? last - cursor_ : 0));
   absl::Time oldest = absl::InfiniteFuture();
   for (const auto& [sequence, entry] : unacked_) {
-    if (entry.event != nullptr) oldest = std::min(oldest, FromTimestamp(entry.event->received_at()));
+    if (entry.event != nullptr) oldest = std::min(oldest, FromTimestamp(entry.event->event().received_at()));
   }
-  if (oldest < now) SetDuration(now - oldest, info.mutable_oldest_unacked_age());
+  if (oldest < now) ToDuration(now - oldest, info.mutable_oldest_unacked_age());
   info.set_dead_letters(dead_.size());
   info.set_redeliveries(redeliveries_);
   return info;

@@ -10,17 +10,12 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/time_util.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace switchboard::server {
 namespace {
 
 constexpr absl::Duration kDefaultAckDeadline = absl::Seconds(30);
 constexpr uint32_t kDefaultMaxDeliveryAttempts = 5;
-
-absl::Duration FromDuration(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
 
 std::string Describe(const std::vector<std::string>& types) {
   return types.empty() ? "every type" : absl::StrCat("[", absl::StrJoin(types, ", "), "]");
@@ -74,8 +69,7 @@ v1::GroupInfo ConfigFromSettings(const GroupSettings& settings) {
   v1::GroupInfo config;
   config.set_name(settings.name);
   for (const std::string& type : settings.event_types) config.add_event_types(type);
-  *config.mutable_ack_deadline() = google::protobuf::util::TimeUtil::NanosecondsToDuration(
-      absl::ToInt64Nanoseconds(settings.ack_deadline));
+  ToDuration(settings.ack_deadline, config.mutable_ack_deadline());
   config.set_max_delivery_attempts(settings.max_delivery_attempts);
   ToTimestamp(settings.created_at, config.mutable_created_at());
   return config;

@@ -71,4 +71,11 @@ bool EventFilter::Matches(absl::string_view type) const {
   return false;
 }
 
+std::string EventFilter::Describe() const {
+  if (all_) return "*";
+  std::vector<std::string> patterns = exact_;
+  for (const std::string& prefix : prefixes_) patterns.push_back(prefix + "*");
+  return absl::StrJoin(patterns, ",");
+}
+
 }  // namespace switchboard::server

@@ -34,6 +34,9 @@ class EventFilter {
   bool Matches(absl::string_view type) const;
   bool MatchesAll() const { return all_; }
 
+  // The patterns, comma-separated ("*" for every type), for operators.
+  std::string Describe() const;
+
  private:
   bool all_ = true;
   std::vector<std::string> exact_;     // "call.completed"

@@ -8,6 +8,7 @@
 #include "common/time_util.h"
 #include "server/consume_reactor.h"
 #include "server/event_filter.h"
+#include "server/event_wire.h"
 #include "server/start_position.h"
 #include "server/subscribe_reactor.h"
 
@@ -15,13 +16,13 @@ namespace switchboard::server {
 namespace {
 
 // A stream rejected before it started: finishes at once with `status`.
-class RejectedReactor : public grpc::ServerWriteReactor<v1::Event> {
+class RejectedReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   explicit RejectedReactor(const grpc::Status& status) { Finish(status); }
   void OnDone() override { delete this; }
 };
 
-class RejectedConsume : public grpc::ServerBidiReactor<v1::ConsumeRequest, v1::ConsumeResponse> {
+class RejectedConsume : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   explicit RejectedConsume(const grpc::Status& status) { Finish(status); }
   void OnDone() override { delete this; }
@@ -55,21 +56,31 @@ void EventStreamService::Shutdown() {
   });
 }
 
-grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
-    grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStreamService::Subscribe(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw) {
+  v1::SubscribeRequest request;
+  if (!ParseMessage(*raw, &request)) {
+    return new RejectedReactor(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                            "the request is not a switchboard.v1.SubscribeRequest"));
+  }
+  return Subscribe(context, request);
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStreamService::Subscribe(
+    grpc::CallbackServerContext* context, const v1::SubscribeRequest& request) {
   if (shutting_down_) {
     return new RejectedReactor(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                             "server shutting down; connect to another instance"));
   }
-  if (request->event_types_size() > static_cast<int>(options_.max_patterns)) {
+  if (request.event_types_size() > static_cast<int>(options_.max_patterns)) {
     return new RejectedReactor(grpc::Status(
         grpc::StatusCode::INVALID_ARGUMENT,
         absl::StrFormat("%d event_types patterns; at most %d per subscription (use prefixes "
                         "such as \"call.*\")",
-                        request->event_types_size(), options_.max_patterns)));
+                        request.event_types_size(), options_.max_patterns)));
   }
   std::string holder;  // who subscribes, for the per-token limit
-  google::protobuf::RepeatedPtrField<std::string> patterns = request->event_types();
+  google::protobuf::RepeatedPtrField<std::string> patterns = request.event_types();
   if (options_.auth != nullptr) {
     absl::string_view authorization;
     const auto& metadata = context->client_metadata();
@@ -87,7 +98,7 @@ grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
   absl::StatusOr<EventFilter> filter = EventFilter::Parse(patterns);
   if (!filter.ok()) return new RejectedReactor(ToGrpcStatus(filter.status()));
 
-  absl::StatusOr<StartPosition> start = ResolveStart(*log_, *request);
+  absl::StatusOr<StartPosition> start = ResolveStart(*log_, request);
   if (!start.ok()) return new RejectedReactor(ToGrpcStatus(start.status()));
   absl::StatusOr<std::unique_ptr<SubscriberSlots::Slot>> slot = slots_.Acquire(holder);
   if (!slot.ok()) return new RejectedReactor(ToGrpcStatus(slot.status()));
@@ -100,7 +111,7 @@ grpc::ServerWriteReactor<v1::Event>* EventStreamService::Subscribe(
   return reactor;
 }
 
-grpc::ServerBidiReactor<v1::ConsumeRequest, v1::ConsumeResponse>* EventStreamService::Consume(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* EventStreamService::Consume(
     grpc::CallbackServerContext* context) {
   if (shutting_down_) {
     return new RejectedConsume(grpc::Status(grpc::StatusCode::UNAVAILABLE,

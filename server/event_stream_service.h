@@ -22,7 +22,13 @@ namespace switchboard::server {
 // request, enforces the subscriber limits, and hands the stream to a
 // SubscribeReactor (Subscribe) or a ConsumeReactor (Consume, a consumer
 // group member; members count against the same limits). Thread-safe.
-class EventStreamService final : public v1::EventStream::CallbackService {
+//
+// Both methods are registered raw (byte buffers), so the streams send stored
+// events' bytes as they are (server/event_wire.h); requests are parsed here.
+// The schema, reflection and what clients see are the same as typed methods'.
+class EventStreamService final
+    : public v1::EventStream::WithRawCallbackMethod_Subscribe<
+          v1::EventStream::WithRawCallbackMethod_Consume<v1::EventStream::Service>> {
  public:
   struct Options {
     // When set, Subscribe needs a bearer token and reads only what it grants.
@@ -42,13 +48,16 @@ class EventStreamService final : public v1::EventStream::CallbackService {
   // each subscriber to resume elsewhere with its last sequence.
   void Shutdown();
 
-  // v1::EventStream::CallbackService
-  grpc::ServerWriteReactor<v1::Event>* Subscribe(grpc::CallbackServerContext* context,
-                                                 const v1::SubscribeRequest* request) override;
-  grpc::ServerBidiReactor<v1::ConsumeRequest, v1::ConsumeResponse>* Consume(
+  // v1::EventStream, raw
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request) override;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Consume(
       grpc::CallbackServerContext* context) override;
 
  private:
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
+                                                        const v1::SubscribeRequest& request);
+
   EventLog* const log_;
   FanoutDispatcher* const dispatcher_;
   GroupBackend* const groups_;

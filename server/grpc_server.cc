@@ -88,13 +88,22 @@ GrpcServer::GrpcServer(EventLog* log, ServiceMetrics* metrics, Options options)
       "switchboard_subscriber_lag_events",
       "Per open stream: events stored that the subscriber has not been sent yet.", "gauge",
       [this](std::vector<metrics::Sample>* out) {
-        const uint64_t last = log_->LastSequence();
-        dispatcher_.ForEach([&](FanoutListener* listener) {
-          if (const auto* stream = dynamic_cast<const SubscribeReactor*>(listener)) {
-            out->push_back({{{"stream", stream->peer()}}, static_cast<double>(stream->Lag(last))});
-          }
-        });
+        for (const SubscriberInfo& subscriber : Subscribers()) {
+          out->push_back({{{"stream", subscriber.peer}}, static_cast<double>(subscriber.lag)});
+        }
       });
+}
+
+std::vector<SubscriberInfo> GrpcServer::Subscribers() {
+  std::vector<SubscriberInfo> subscribers;
+  const uint64_t last = log_->LastSequence();
+  dispatcher_.ForEach([&](FanoutListener* listener) {
+    // Consumer groups listen too; they are reported by the group backend.
+    if (const auto* stream = dynamic_cast<const SubscribeReactor*>(listener)) {
+      subscribers.push_back({stream->peer(), stream->filter().Describe(), stream->Lag(last)});
+    }
+  });
+  return subscribers;
 }
 
 GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -18,6 +19,13 @@
 #include "store/event_log.h"
 
 namespace switchboard::server {
+
+// An open Subscribe stream, for operators.
+struct SubscriberInfo {
+  std::string peer;    // [token name@]peer address/stream number
+  std::string filter;  // its event-type patterns, comma-separated
+  uint64_t lag = 0;    // events stored that it has not been sent yet
+};
 
 // The gRPC side of Switchboard: EventStream (Subscribe, Consume),
 // ConsumerGroupService, the standard grpc.health.v1 health service and server
@@ -51,6 +59,12 @@ class GrpcServer {
 
   // host:port actually bound; valid after Start().
   const std::string& bound_address() const { return bound_address_; }
+
+  // Every open Subscribe stream. Thread-safe; takes the dispatcher's lock.
+  std::vector<SubscriberInfo> Subscribers();
+
+  // The consumer groups; null when the log has none. Owned by the server.
+  GroupBackend* groups() const { return groups_.get(); }
 
   // Reports NOT_SERVING, ends every stream with UNAVAILABLE, and stops,
   // cancelling whatever is still running after `grace` (at most one second

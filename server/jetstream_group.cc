@@ -7,7 +7,6 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/time_util.h"
-#include "google/protobuf/util/time_util.h"
 #include "store/jetstream_replay_reader.h"
 
 namespace switchboard::server {
@@ -581,10 +580,9 @@ v1::GroupInfo JetStreamGroup::Info(absl::Time now) const {
       // The oldest unacked event is the first after the ack floor.
       std::vector<EventPtr> oldest;
       if (log_->Read(state->ack_floor, 1, &oldest).ok() && !oldest.empty()) {
-        const absl::Time received = FromTimestamp(oldest[0]->received_at());
+        const absl::Time received = FromTimestamp(oldest[0]->event().received_at());
         if (received < now) {
-          *info.mutable_oldest_unacked_age() = google::protobuf::util::TimeUtil::NanosecondsToDuration(
-              absl::ToInt64Nanoseconds(now - received));
+          ToDuration(now - received, info.mutable_oldest_unacked_age());
         }
       }
     }

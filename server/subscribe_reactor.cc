@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/event_wire.h"
 
 namespace switchboard::server {
 namespace {
@@ -68,7 +69,7 @@ void SubscribeReactor::EndLocked(const grpc::Status& status) {
 }
 
 void SubscribeReactor::OnAppended(const std::vector<EventPtr>& batch) {
-  const v1::Event* write = nullptr;
+  const grpc::ByteBuffer* write = nullptr;
   bool catch_up = false;
   {
     absl::MutexLock lock(&mu_);
@@ -96,11 +97,12 @@ void SubscribeReactor::MergeLocked(const std::vector<EventPtr>& batch) {
   }
 }
 
-const v1::Event* SubscribeReactor::NextWriteLocked() {
+const grpc::ByteBuffer* SubscribeReactor::NextWriteLocked() {
   if (in_flight_ != nullptr || queue_.empty()) return nullptr;
   in_flight_ = std::move(queue_.front());
   queue_.pop_front();
-  return in_flight_.get();
+  in_flight_bytes_ = EventMessage(in_flight_);
+  return &in_flight_bytes_;
 }
 
 grpc::Status SubscribeReactor::StatusForReadError(const absl::Status& status) {
@@ -131,7 +133,7 @@ grpc::Status SubscribeReactor::StatusForReadError(const absl::Status& status) {
 
 void SubscribeReactor::Pump() {
   for (;;) {
-    const v1::Event* write = nullptr;
+    const grpc::ByteBuffer* write = nullptr;
     bool finish = false;
     grpc::Status finish_status;
     uint64_t after = 0;
@@ -181,6 +183,7 @@ void SubscribeReactor::OnWriteDone(bool ok) {
     absl::MutexLock lock(&mu_);
     if (ok) last_written_ = in_flight_->sequence();
     in_flight_.reset();
+    in_flight_bytes_.Clear();
     if (!ok) EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "subscriber went away"));
   }
   Pump();

@@ -32,7 +32,12 @@ namespace switchboard::server {
 // So memory per subscriber is bounded by the queue, whatever its lag; a
 // subscriber whose unread events leave retention is ended with
 // RESOURCE_EXHAUSTED saying how to resume.
-class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public FanoutListener {
+//
+// Events go out as their stored bytes (server/event_wire.h): an event read
+// from disk is never parsed, and one sent to many subscribers is serialized
+// once.
+class SubscribeReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
+                         public FanoutListener {
  public:
   // Starts streaming after sequence `cursor`. `start_requested` tells whether
   // the client asked for that position (errors then say OUT_OF_RANGE).
@@ -55,11 +60,12 @@ class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public Fano
   // until examined).
   uint64_t Lag(uint64_t last_sequence) const;
   const std::string& peer() const { return peer_; }
+  const EventFilter& filter() const { return filter_; }
 
   // FanoutListener
   void OnAppended(const std::vector<EventPtr>& batch) override;
 
-  // grpc::ServerWriteReactor<v1::Event>
+  // grpc::ServerWriteReactor<grpc::ByteBuffer>
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
@@ -72,7 +78,7 @@ class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public Fano
   void MergeLocked(const std::vector<EventPtr>& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Takes the next queued event as the write in flight, unless one is in
   // flight already; the caller calls StartWrite() on it outside the lock.
-  const v1::Event* NextWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  const grpc::ByteBuffer* NextWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The status that ends the stream when the log cannot serve the cursor.
   grpc::Status StatusForReadError(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Marks the stream as ending with `status`; Pump() finishes it.
@@ -92,6 +98,7 @@ class SubscribeReactor : public grpc::ServerWriteReactor<v1::Event>, public Fano
   uint64_t last_written_ ABSL_GUARDED_BY(mu_) = 0;  // last sequence the client got
   std::deque<EventPtr> queue_ ABSL_GUARDED_BY(mu_);
   EventPtr in_flight_ ABSL_GUARDED_BY(mu_);         // set while a write is in flight
+  grpc::ByteBuffer in_flight_bytes_ ABSL_GUARDED_BY(mu_);  // its message
   bool reading_ ABSL_GUARDED_BY(mu_) = false;       // a thread is reading the log
   bool ending_ ABSL_GUARDED_BY(mu_) = false;        // End() called: write nothing more
   bool finished_ ABSL_GUARDED_BY(mu_) = false;      // Finish() called

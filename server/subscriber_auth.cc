@@ -1,5 +1,6 @@
 #include "server/subscriber_auth.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -50,18 +51,23 @@ absl::StatusOr<SubscriberAuth> SubscriberAuth::FromText(absl::string_view text,
     auto error = [&](absl::string_view what) {
       return absl::InvalidArgumentError(absl::StrCat(
           source, ":", line_number, ": ", what,
-          "; expected `sha256:<64 hex digits> NAME PATTERN[,PATTERN...]`"));
+          "; expected `sha256:<64 hex digits> NAME PATTERN[,PATTERN...] [admin]`"));
     };
     std::vector<absl::string_view> fields =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
-    if (fields.size() != 3) return error("wrong number of fields");
+    if (fields.size() != 3 && fields.size() != 4) return error("wrong number of fields");
+    if (fields.size() == 4 && fields[3] != "admin") {
+      return error(absl::StrCat("unknown grant \"", fields[3], "\" in the fourth column (only "
+                                "`admin`, which opens the operator console)"));
+    }
     absl::string_view hash = fields[0];
     if (!absl::ConsumePrefix(&hash, "sha256:") || hash.size() != 64 ||
         !std::all_of(hash.begin(), hash.end(),
                      [](char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); })) {
       return error("the token must be given as its SHA-256 digest");
     }
-    Grant grant{std::string(fields[1]), absl::StrSplit(fields[2], ',', absl::SkipEmpty())};
+    Grant grant{std::string(fields[1]), absl::StrSplit(fields[2], ',', absl::SkipEmpty()),
+                fields.size() == 4};
     google::protobuf::RepeatedPtrField<std::string> patterns(grant.patterns.begin(),
                                                               grant.patterns.end());
     if (absl::Status valid = EventFilter::Parse(patterns).status(); !valid.ok()) {
@@ -73,6 +79,11 @@ absl::StatusOr<SubscriberAuth> SubscriberAuth::FromText(absl::string_view text,
     }
   }
   return auth;
+}
+
+size_t SubscriberAuth::admin_count() const {
+  return std::count_if(grants_.begin(), grants_.end(),
+                       [](const auto& entry) { return entry.second.admin; });
 }
 
 absl::StatusOr<const Grant*> SubscriberAuth::Authenticate(absl::string_view authorization) const {

@@ -16,13 +16,17 @@ namespace switchboard::server {
 struct Grant {
   std::string name;                   // who holds the token (for logs, limits, metrics)
   std::vector<std::string> patterns;  // event-type patterns, as in SubscribeRequest
+  // The optional fourth column holds `admin`: the token also opens the
+  // operator console (--admin_addr) off loopback, where it sees every event.
+  bool admin = false;
 };
 
 // Bearer-token authentication and type authorization for Subscribe.
 //
 // The token file has one token per line, stored hashed:
-//   sha256:<64 hex digits of SHA-256(token)>  <name>  <pattern>[,<pattern>...]
+//   sha256:<64 hex digits of SHA-256(token)>  <name>  <pattern>[,<pattern>...]  [admin]
 // e.g. `sha256:9f86d0…  billing  call.*,sms.received`. `#` starts a comment.
+// A fourth column `admin` grants the operator console too (admin/).
 // Hash a token with `printf %s "$TOKEN" | sha256sum`. Thread-safe; immutable.
 class SubscriberAuth {
  public:
@@ -42,6 +46,8 @@ class SubscriberAuth {
       const Grant& grant, const google::protobuf::RepeatedPtrField<std::string>& requested);
 
   size_t size() const { return grants_.size(); }
+  // Tokens with the admin grant.
+  size_t admin_count() const;
 
  private:
   absl::flat_hash_map<std::string, Grant> grants_;  // by raw SHA-256 digest

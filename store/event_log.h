@@ -10,14 +10,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "store/stored_event.h"
 #include "switchboard/v1/event.pb.h"
 
 namespace switchboard {
 
 class GroupStore;
-
-// Events are immutable once stored and shared between readers.
-using EventPtr = std::shared_ptr<const v1::Event>;
 
 // What Append() did with an event.
 struct AppendResult {

@@ -196,7 +196,7 @@ absl::StatusOr<std::unique_ptr<JetStreamEventLog>> JetStreamEventLog::Open(Optio
   if (last > 0) {
     if (absl::StatusOr<EventPtr> newest = log->ReadOne(last); newest.ok()) {
       MutexLock lock(&log->mu_);
-      log->seen_floor_ = (*newest)->received_at();
+      log->seen_floor_ = (*newest)->event().received_at();
     }
   }
   RETURN_IF_ERROR(log->StartTail(last + 1));
@@ -631,7 +631,7 @@ void JetStreamEventLog::HandleAck(natsMsg* msg, const jsPubAck* ack, const jsPub
       stream_last_ = std::max(stream_last_, ack->Sequence);
     } else {
       pending.event->set_sequence(ack->Sequence);
-      Stored(EventPtr(std::move(pending.event)), /*from_tail=*/false);
+      Stored(MakeStoredEvent(std::move(*pending.event)), /*from_tail=*/false);
     }
     return std::move(pending.done)(AppendResult{ack->Sequence, ack->Duplicate});
   }
@@ -695,7 +695,7 @@ void JetStreamEventLog::Stored(EventPtr event, bool from_tail) {
     cache_.clear();
     cache_first_ = sequence;
   }
-  ClampReceivedAt(event->received_at(), &seen_floor_);  // seen_floor_ = max(both)
+  ClampReceivedAt(event->event().received_at(), &seen_floor_);  // seen_floor_ = max(both)
   cache_.push_back(std::move(event));
   last_ = sequence;
   while (cache_.size() > options_.cache_events) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/logging.h"
+#include "store/stored_event.h"
 
 namespace switchboard {
 namespace {
@@ -44,18 +45,18 @@ bool ParseJetStreamReply(const char* reply, uint64_t* stream_sequence, uint64_t*
 
 EventPtr DecodeStreamEvent(const char* data, int size, uint64_t sequence,
                            const std::string& stream) {
-  auto event = std::make_shared<v1::Event>();
-  if (!event->ParseFromArray(data, size)) {
-    LogWarning(
-        "stream %s: message %d is not a switchboard.v1.Event (was it published by "
-        "something else?); streaming it as type %s",
-        stream, sequence, kUndecodableType);
-    event->Clear();
-    event->set_id(absl::StrCat("nats:", stream, ":", sequence));
-    event->set_type(kUndecodableType);
-  }
-  event->set_sequence(sequence);
-  return event;
+  // The message's bytes as they are (not parsed), with the stream sequence.
+  absl::StatusOr<EventPtr> event = StoredEvent::FromBytes(std::string(data, size), sequence);
+  if (event.ok()) return *std::move(event);
+  LogWarning(
+      "stream %s: message %d is not a switchboard.v1.Event (was it published by "
+      "something else?); streaming it as type %s",
+      stream, sequence, kUndecodableType);
+  v1::Event undecodable;
+  undecodable.set_sequence(sequence);
+  undecodable.set_id(absl::StrCat("nats:", stream, ":", sequence));
+  undecodable.set_type(kUndecodableType);
+  return MakeStoredEvent(std::move(undecodable));
 }
 
 // An ordered consumer whose messages the library's delivery thread decodes

@@ -85,8 +85,9 @@ class JetStreamReplayReader {
 // False for a message that is not from a consumer.
 bool ParseJetStreamReply(const char* reply, uint64_t* stream_sequence, uint64_t* delivered);
 
-// A stored message as an Event with `sequence` (one that does not parse
-// becomes an event of type "switchboard.undecodable").
+// A stored message as an event with `sequence`, its bytes kept unparsed (one
+// that does not frame as an Event becomes one of type
+// "switchboard.undecodable").
 EventPtr DecodeStreamEvent(const char* data, int size, uint64_t sequence,
                            const std::string& stream);
 

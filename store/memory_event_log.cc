@@ -16,7 +16,7 @@ void MemoryEventLog::Append(v1::Event event, AppendCallback done) {
   {
     MutexLock lock(&mu_);
     if (auto it = ids_.find(event.id()); it != ids_.end()) {
-      const v1::Event& original = *events_[it->second - first_].event;
+      const v1::Event& original = events_[it->second - first_].event->event();
       if (FromTimestamp(event.received_at()) - FromTimestamp(original.received_at()) <=
           options_.dedup_window) {
         result = {it->second, /*duplicate=*/true};
@@ -26,17 +26,17 @@ void MemoryEventLog::Append(v1::Event event, AppendCallback done) {
       result.sequence = ++last_;
       event.set_sequence(result.sequence);
       if (!events_.empty()) {
-        ClampReceivedAt(events_.back().event->received_at(), event.mutable_received_at());
+        ClampReceivedAt(events_.back().event->event().received_at(), event.mutable_received_at());
       }
       ids_[event.id()] = result.sequence;
       const size_t bytes = event.ByteSizeLong();
-      events_.push_back({std::make_shared<const v1::Event>(std::move(event)), bytes});
+      events_.push_back({MakeStoredEvent(std::move(event)), bytes});
       bytes_ += bytes;
       // Drop the oldest, but always keep the newest event.
       while (events_.size() > 1 &&
              (events_.size() > options_.max_events || bytes_ > options_.max_bytes)) {
         const Entry& oldest = events_.front();
-        if (auto it = ids_.find(oldest.event->id()); it != ids_.end() && it->second == first_) {
+        if (auto it = ids_.find(oldest.event->event().id()); it != ids_.end() && it->second == first_) {
           ids_.erase(it);
         }
         bytes_ -= oldest.bytes;
@@ -75,7 +75,7 @@ uint64_t MemoryEventLog::LastSequence() const {
 absl::StatusOr<uint64_t> MemoryEventLog::FirstSequenceReceivedSince(absl::Time time) {
   MutexLock lock(&mu_);
   auto it = std::partition_point(events_.begin(), events_.end(), [time](const Entry& entry) {
-    return FromTimestamp(entry.event->received_at()) < time;
+    return FromTimestamp(entry.event->event().received_at()) < time;
   });
   return first_ + static_cast<uint64_t>(it - events_.begin());
 }

@@ -16,7 +16,7 @@ absl::StatusOr<uint64_t> FirstSequenceReceivedSince(
       continue;
     }
     if (!event.ok()) return event.status();
-    if (FromTimestamp((*event)->received_at()) < time) {
+    if (FromTimestamp((*event)->event().received_at()) < time) {
       low = mid + 1;
     } else {
       high = mid;

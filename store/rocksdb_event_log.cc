@@ -200,7 +200,7 @@ absl::Status RocksDbEventLog::Load() {
       return absl::DataLossError(absl::StrCat("the newest event (sequence ", *last,
                                               ") cannot be read: ", newest.status().message()));
     }
-    last_received_at_ = (*newest)->received_at();
+    last_received_at_ = (*newest)->event().received_at();
   }
   MutexLock lock(&mu_);
   first_ = *first;
@@ -276,7 +276,6 @@ void RocksDbEventLog::CommitBatch(std::vector<Pending> batch) {
   uint64_t next = next_sequence_;
   uint64_t appended_bytes = appended_bytes_;
   google::protobuf::Timestamp received_floor = last_received_at_;
-  std::string value;
   for (size_t i = 0; i < batch.size(); ++i) {
     v1::Event& event = batch[i].event;
     if (auto it = batch_ids.find(event.id()); it != batch_ids.end()) {
@@ -297,14 +296,14 @@ void RocksDbEventLog::CommitBatch(std::vector<Pending> batch) {
     event.set_sequence(sequence);
     ClampReceivedAt(received_floor, event.mutable_received_at());
     received_floor = event.received_at();
-    value.clear();
+    std::string value;  // kept: what subscribers are sent
     event.SerializeToString(&value);
     write_batch.Put(events_, SequenceKey(sequence), value);
     appended_bytes += kKeyBytes + value.size();
     write_batch.Put(ids_, event.id(), IdValue(sequence, FromTimestamp(event.received_at())));
     batch_ids.emplace(event.id(), sequence);
     results[i] = AppendResult{sequence, /*duplicate=*/false};
-    stored.push_back(std::make_shared<const v1::Event>(std::move(event)));
+    stored.push_back(std::make_shared<const StoredEvent>(std::move(event), std::move(value)));
   }
 
   if (!stored.empty()) {
@@ -408,9 +407,10 @@ absl::StatusOr<EventPtr> RocksDbEventLog::ReadOne(uint64_t sequence) {
   rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), events_, SequenceKey(sequence), &value);
   if (status.IsNotFound()) return absl::NotFoundError(absl::StrCat("no event ", sequence));
   if (!status.ok()) return ToAbsl(status, absl::StrCat("reading event ", sequence));
-  auto event = std::make_shared<v1::Event>();
-  if (!event->ParseFromString(value)) {
-    return absl::DataLossError(absl::StrCat("event ", sequence, " is corrupt on disk"));
+  absl::StatusOr<EventPtr> event = StoredEvent::FromBytes(std::move(value));
+  if (!event.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("event ", sequence, " is corrupt on disk: ", event.status().message()));
   }
   return event;
 }
@@ -443,11 +443,13 @@ absl::Status RocksDbEventLog::Read(uint64_t after, size_t max_events, std::vecto
   uint64_t expected = after + 1;
   for (it->Seek(SequenceKey(expected)); it->Valid(); it->Next(), ++expected) {
     if (it->key().size() != 8 || GetFixed64(it->key().data()) != expected) break;
-    auto event = std::make_shared<v1::Event>();
-    if (!event->ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat("event ", expected, " is corrupt on disk"));
+    // Not parsed: subscribers are sent these bytes as they are.
+    absl::StatusOr<EventPtr> event = StoredEvent::FromBytes(it->value().ToString());
+    if (!event.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("event ", expected, " is corrupt on disk: ", event.status().message()));
     }
-    out->push_back(std::move(event));
+    out->push_back(*std::move(event));
   }
   if (!it->status().ok()) return ToAbsl(it->status(), "reading events");
   if (expected == after + 1) {

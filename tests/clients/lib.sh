@@ -13,7 +13,7 @@ need_buf() {
 # sb_pid, sb_log, grpc_addr, http_addr. The caller's EXIT trap must call stop_switchboard.
 start_switchboard() {
   sb_log=$(mktemp)
-  "$1" --http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 --store=memory 2>"$sb_log" &
+  "$1" --http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 --admin_addr=127.0.0.1:0 --store=memory 2>"$sb_log" &
   sb_pid=$!
   for _ in $(seq 100); do grep -q ' ready$' "$sb_log" && break; sleep 0.1; done
   grpc_addr=$(grep -o 'grpc server listening on [0-9.:]*' "$sb_log" | awk '{print $NF}')

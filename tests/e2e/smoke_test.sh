@@ -5,7 +5,7 @@ set -euo pipefail
 bin=$1 fixtures=$2
 log=$(mktemp); data=$(mktemp -d); trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$log" "$data"' EXIT
 # The default store (RocksDB), in a fresh directory.
-"$bin" --http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 --data_dir="$data" 2>"$log" & pid=$!
+"$bin" --http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0 --admin_addr=127.0.0.1:0 --data_dir="$data" 2>"$log" & pid=$!
 for _ in $(seq 100); do grep -q ' ready$' "$log" && break; sleep 0.1; done
 addr=$(grep -o 'http gateway listening on [0-9.:]*' "$log" | awk '{print $NF}')
 [[ -n $addr ]] || { cat "$log"; echo "FAIL: no listening line"; exit 1; }

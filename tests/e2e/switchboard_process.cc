@@ -39,6 +39,7 @@ using tcp = boost::asio::ip::tcp;
 
 constexpr absl::string_view kHttpListening = "http gateway listening on ";
 constexpr absl::string_view kGrpcListening = "grpc server listening on ";
+constexpr absl::string_view kAdminListening = "admin console listening on ";
 constexpr absl::string_view kReady = "switchboard: ready";
 // At most this much of the child's output is echoed when a test fails.
 constexpr size_t kMaxEchoedOutput = 64 * 1024;
@@ -59,14 +60,16 @@ std::vector<absl::string_view> CompleteLines(absl::string_view output) {
 
 // Parses the port from "...listening on 127.0.0.1:43123" (anything after
 // the address, such as " (POST /webhooks/justcall)", is ignored). 0 if
-// malformed or not bound to loopback.
-int ParseListeningPort(absl::string_view line, absl::string_view marker) {
+// malformed or, unless `any_host`, not bound to 127.0.0.1.
+int ParseListeningPort(absl::string_view line, absl::string_view marker, bool any_host = false) {
   const size_t at = line.find(marker);
   if (at == absl::string_view::npos) return 0;
   absl::string_view address = line.substr(at + marker.size());
   address = address.substr(0, address.find_first_of(" \t\r"));
   const size_t colon = address.rfind(':');
-  if (colon == absl::string_view::npos || address.substr(0, colon) != "127.0.0.1") return 0;
+  if (colon == absl::string_view::npos || (!any_host && address.substr(0, colon) != "127.0.0.1")) {
+    return 0;
+  }
   int port = 0;
   if (!absl::SimpleAtoi(address.substr(colon + 1), &port) || port <= 0 || port > 65535) return 0;
   return port;
@@ -133,8 +136,9 @@ SwitchboardProcess::~SwitchboardProcess() {
                                                      absl::Duration timeout) {
   if (pid_ > 0) return ::testing::AssertionFailure() << "Start() called twice";
 
+  // The console on a free port too (a later --admin_addr in extra_flags wins).
   std::vector<std::string> args = {SWITCHBOARD_BINARY, "--http_addr=127.0.0.1:0",
-                                   "--grpc_addr=127.0.0.1:0"};
+                                   "--grpc_addr=127.0.0.1:0", "--admin_addr=127.0.0.1:0"};
   bool has_store = false;
   for (const std::string& flag : extra_flags) {
     if (absl::StartsWith(flag, "--store=")) has_store = true;
@@ -190,6 +194,11 @@ SwitchboardProcess::~SwitchboardProcess() {
     if (http_port != 0 && grpc_port != 0 && ready) {
       http_port_ = http_port;
       grpc_port_ = grpc_port;
+      for (absl::string_view line : CompleteLines(output_)) {
+        if (absl::StrContains(line, kAdminListening)) {
+          admin_port_ = ParseListeningPort(line, kAdminListening, /*any_host=*/true);
+        }
+      }
       return ::testing::AssertionSuccess();
     }
     if (output_eof_) {

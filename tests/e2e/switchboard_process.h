@@ -37,7 +37,8 @@ namespace switchboard::e2e {
 [[noreturn]] void ExecChild(int stdin_fd, int stdout_fd, int stderr_fd, pid_t parent,
                             char* const* argv);
 
-// Runs the real binary with `--http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0`
+// Runs the real binary with `--http_addr=127.0.0.1:0 --grpc_addr=127.0.0.1:0
+// --admin_addr=127.0.0.1:0`
 // plus extra flags. Its stderr (and stdout) is drained on a thread into a
 // buffer, so the child never blocks on a full pipe; the buffer is printed to
 // the test's stderr when the test has failed. The destructor kills the child
@@ -58,6 +59,9 @@ class SwitchboardProcess {
 
   int http_port() const { return http_port_; }
   int grpc_port() const { return grpc_port_; }
+  // The console's port (--admin_addr, 127.0.0.1:0 unless a flag says
+  // otherwise); 0 when it is off.
+  int admin_port() const { return admin_port_; }
   // "127.0.0.1:PORT", for grpc::CreateChannel.
   std::string grpc_address() const;
   pid_t pid() const { return pid_; }
@@ -83,6 +87,7 @@ class SwitchboardProcess {
   int exit_status_ = 0;
   int http_port_ = 0;
   int grpc_port_ = 0;
+  int admin_port_ = 0;
   std::thread reader_;
 
   mutable std::mutex mu_;

@@ -66,6 +66,20 @@ TEST(SubscriberAuthTest, AuthorizesOnlyPatternsTheGrantCovers) {
   EXPECT_TRUE(SubscriberAuth::Authorize(all, Patterns({"*", "sms.*"})).ok());
 }
 
+TEST(SubscriberAuthTest, AFourthColumnAdminGrantsTheConsole) {
+  auto auth = SubscriberAuth::FromText(
+      Hash("sub") + " billing call.*\n" + Hash("ops") + " oncall * admin\n", "tokens");
+  ASSERT_TRUE(auth.ok()) << auth.status();
+  EXPECT_EQ(auth->admin_count(), 1u);
+  auto billing = auth->Authenticate("Bearer sub");
+  ASSERT_TRUE(billing.ok());
+  EXPECT_FALSE((*billing)->admin);
+  auto oncall = auth->Authenticate("Bearer ops");
+  ASSERT_TRUE(oncall.ok());
+  EXPECT_TRUE((*oncall)->admin);
+  EXPECT_EQ((*oncall)->patterns, std::vector<std::string>{"*"});
+}
+
 TEST(SubscriberAuthTest, BadTokenFilesNameTheLine) {
   struct Case {
     std::string text;
@@ -76,6 +90,8 @@ TEST(SubscriberAuthTest, BadTokenFilesNameTheLine) {
            {"\n" + Hash("a") + " calls", "tokens:2: wrong number of fields"},
            {Hash("a") + " calls call.complete", "tokens:1: "},
            {Hash("a") + " x *\n" + Hash("a") + " y *", "tokens:2: the same token appears twice"},
+           {Hash("a") + " x * root", "tokens:1: unknown grant \"root\""},
+           {Hash("a") + " x * admin more", "tokens:1: wrong number of fields"},
        }) {
     auto auth = SubscriberAuth::FromText(c.text, "tokens");
     ASSERT_FALSE(auth.ok()) << c.text;

@@ -119,15 +119,15 @@ TEST_F(JetStreamEventLogTest, AppendAssignsStreamSequencesAndReadReturnsThem) {
   std::vector<EventPtr> all = ReadAll(*log);
   ASSERT_EQ(all.size(), 3u);
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i]->sequence(), i + 1);
-  EXPECT_EQ(all[0]->id(), "a");
-  EXPECT_EQ(all[0]->call_completed().call_id(), "call-a");
+  EXPECT_EQ(all[0]->event().id(), "a");
+  EXPECT_EQ(all[0]->event().call_completed().call_id(), "call-a");
   EXPECT_EQ(all[1]->type(), "sms.received");
-  EXPECT_EQ(all[2]->id(), "c id with spaces ünïcode %");
+  EXPECT_EQ(all[2]->event().id(), "c id with spaces ünïcode %");
 
   std::vector<EventPtr> one;
   ASSERT_TRUE(log->Read(1, 1, &one).ok());
   ASSERT_EQ(one.size(), 1u);
-  EXPECT_EQ(one[0]->id(), "b");
+  EXPECT_EQ(one[0]->event().id(), "b");
   one.clear();
   ASSERT_TRUE(log->Read(3, 10, &one).ok());
   EXPECT_TRUE(one.empty());
@@ -175,7 +175,7 @@ TEST_F(JetStreamEventLogTest, ReopeningResumesSequencesAndReadsOlderEventsFromTh
   // Nothing is cached yet: these come from the stream itself.
   std::vector<EventPtr> all = ReadAll(*log);
   ASSERT_EQ(all.size(), 5u);
-  EXPECT_EQ(all[2]->id(), "e3");
+  EXPECT_EQ(all[2]->event().id(), "e3");
   EXPECT_EQ(all[2]->sequence(), 3u);
 
   absl::StatusOr<AppendResult> retried = AppendAndWait(*log, MakeEvent("e3"));
@@ -185,8 +185,8 @@ TEST_F(JetStreamEventLogTest, ReopeningResumesSequencesAndReadsOlderEventsFromTh
   EXPECT_EQ(AppendNew(*log, MakeEvent("e6")), 6u);
   EXPECT_EQ(ReadAll(*log, 4).size(), 2u);
   // received_at continues from the newest stored event.
-  EXPECT_GE(FromTimestamp(ReadAll(*log, 5)[0]->received_at()),
-            FromTimestamp(all[4]->received_at()));
+  EXPECT_GE(FromTimestamp(ReadAll(*log, 5)[0]->event().received_at()),
+            FromTimestamp(all[4]->event().received_at()));
 }
 
 // Reads older than the cache go through bulk cursors (JetStreamReplayReader):
@@ -221,7 +221,7 @@ TEST_F(JetStreamEventLogTest, OlderEventsAreReadInOrderByConcurrentReaders) {
     ASSERT_EQ(read[r].size(), kEvents - starts[r]) << "reader " << r;
     for (size_t i = 0; i < read[r].size(); ++i) {
       ASSERT_EQ(read[r][i]->sequence(), starts[r] + i + 1) << "reader " << r << ", index " << i;
-      if (r == 0) ids.insert(read[r][i]->id());
+      if (r == 0) ids.insert(read[r][i]->event().id());
     }
   }
   EXPECT_EQ(ids.size(), static_cast<size_t>(kEvents)) << "an event read twice, or one missing";
@@ -229,7 +229,7 @@ TEST_F(JetStreamEventLogTest, OlderEventsAreReadInOrderByConcurrentReaders) {
   std::vector<EventPtr> again;
   ASSERT_TRUE(log->Read(99, 5, &again).ok());
   ASSERT_EQ(again.size(), 5u);
-  EXPECT_EQ(again[0]->id(), read[0][99]->id());
+  EXPECT_EQ(again[0]->event().id(), read[0][99]->event().id());
 }
 
 TEST_F(JetStreamEventLogTest, TwoLogsOnOneStreamShareSequencesAndDuplicates) {
@@ -261,8 +261,8 @@ TEST_F(JetStreamEventLogTest, TwoLogsOnOneStreamShareSequencesAndDuplicates) {
   std::set<std::string> ids;
   for (size_t i = 0; i < from_a.size(); ++i) {
     EXPECT_EQ(from_a[i]->sequence(), i + 1);
-    EXPECT_EQ(from_a[i]->id(), from_b[i]->id()) << "sequence " << i + 1;
-    ids.insert(from_a[i]->id());
+    EXPECT_EQ(from_a[i]->event().id(), from_b[i]->event().id()) << "sequence " << i + 1;
+    ids.insert(from_a[i]->event().id());
   }
   EXPECT_EQ(ids.size(), 102u);
 }
@@ -403,7 +403,7 @@ TEST_F(JetStreamEventLogTest, NatsDownFailsAppendsUnavailableAndTheLogRecovers) 
   ASSERT_TRUE(Eventually([&] { return log->LastSequence() == 3; }));
   std::vector<EventPtr> all = ReadAll(*log);
   ASSERT_EQ(all.size(), 3u);
-  EXPECT_EQ(all[2]->id(), "other");
+  EXPECT_EQ(all[2]->event().id(), "other");
 }
 
 TEST_F(JetStreamEventLogTest, OpenFailsFastWhenNatsIsUnreachable) {
@@ -476,7 +476,7 @@ TEST_F(JetStreamEventLogTest, ConcurrentAppendsFromManyThreadsAreContiguous) {
   ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
   for (size_t i = 1; i < all.size(); ++i) {
     EXPECT_EQ(all[i]->sequence(), all[i - 1]->sequence() + 1);
-    EXPECT_GE(FromTimestamp(all[i]->received_at()), FromTimestamp(all[i - 1]->received_at()))
+    EXPECT_GE(FromTimestamp(all[i]->event().received_at()), FromTimestamp(all[i - 1]->event().received_at()))
         << "received_at went back at sequence " << all[i]->sequence();
   }
 }

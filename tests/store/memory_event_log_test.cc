@@ -64,7 +64,7 @@ std::vector<uint64_t> Sequences(const std::vector<EventPtr>& events) {
 
 std::vector<std::string> Ids(const std::vector<EventPtr>& events) {
   std::vector<std::string> out;
-  for (const EventPtr& event : events) out.push_back(event->id());
+  for (const EventPtr& event : events) out.push_back(event->event().id());
   return out;
 }
 
@@ -118,7 +118,7 @@ TEST(MemoryEventLogTest, StoredEventKeepsItsContent) {
   std::vector<EventPtr> out;
   ASSERT_TRUE(log.Read(0, 10, &out).ok());
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0]->SerializeAsString(), want.SerializeAsString()) << out[0]->ShortDebugString();
+  EXPECT_EQ(out[0]->event().SerializeAsString(), want.SerializeAsString()) << out[0]->event().ShortDebugString();
 }
 
 TEST(MemoryEventLogTest, ReadReturnsTheEventsAfterTheGivenSequence) {
@@ -208,7 +208,7 @@ TEST(MemoryEventLogTest, RetentionByBytesDropsTheOldest) {
   ASSERT_TRUE(log.Read(5, 100, &out).ok());
   EXPECT_THAT(Ids(out), ElementsAre("e6", "e7", "e8"));
   size_t retained_bytes = 0;
-  for (const EventPtr& event : out) retained_bytes += event->ByteSizeLong();
+  for (const EventPtr& event : out) retained_bytes += event->event().ByteSizeLong();
   EXPECT_LE(retained_bytes, options.max_bytes);
 
   std::vector<EventPtr> dropped;
@@ -228,7 +228,7 @@ TEST(MemoryEventLogTest, NewestEventIsKeptEvenWhenLargerThanTheByteLimit) {
   std::vector<EventPtr> out;
   ASSERT_TRUE(log.Read(1, 10, &out).ok());
   ASSERT_THAT(Ids(out), ElementsAre("big"));
-  EXPECT_EQ(out[0]->call_completed().notes().size(), 1000u);
+  EXPECT_EQ(out[0]->event().call_completed().notes().size(), 1000u);
 
   // The next event replaces it.
   Append(log, MakeEvent("next", 1000));
@@ -305,7 +305,7 @@ TEST(MemoryEventLogTest, ReceivedAtNeverDecreasesAndLocatesAPosition) {
   std::vector<EventPtr> out;
   ASSERT_TRUE(log.Read(10, 1, &out).ok());
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(FromTimestamp(out[0]->received_at()), base + absl::Seconds(9));
+  EXPECT_EQ(FromTimestamp(out[0]->event().received_at()), base + absl::Seconds(9));
   EXPECT_EQ(*log.FirstSequenceReceivedSince(base - absl::Hours(1)), 1u);
   EXPECT_EQ(*log.FirstSequenceReceivedSince(base + absl::Seconds(4)), 5u);
   EXPECT_EQ(*log.FirstSequenceReceivedSince(absl::Now()), 12u);
@@ -391,9 +391,9 @@ TEST(MemoryEventLogTest, ConcurrentAppendsGetDistinctContiguousSequences) {
   ASSERT_EQ(out.size(), kTotal);
   for (uint64_t i = 0; i < kTotal; ++i) {
     ASSERT_EQ(out[i]->sequence(), i + 1) << "not contiguous at index " << i;
-    const auto it = sequence_of.find(out[i]->id());
-    ASSERT_NE(it, sequence_of.end()) << out[i]->id();
-    ASSERT_EQ(it->second, i + 1) << "callback and Read disagree for " << out[i]->id();
+    const auto it = sequence_of.find(out[i]->event().id());
+    ASSERT_NE(it, sequence_of.end()) << out[i]->event().id();
+    ASSERT_EQ(it->second, i + 1) << "callback and Read disagree for " << out[i]->event().id();
   }
   // One thread's appends are stored in the order it made them.
   for (int t = 0; t < kThreads; ++t) {

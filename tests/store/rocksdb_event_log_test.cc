@@ -107,10 +107,10 @@ TEST_F(RocksDbEventLogTest, ConcurrentAppendsAreContiguousAndReadBackInOrder) {
   google::protobuf::Timestamp previous;
   for (size_t i = 0; i < events.size(); ++i) {
     EXPECT_EQ(events[i]->sequence(), i + 1);
-    EXPECT_EQ(sequence_of[events[i]->id()], i + 1) << "the callback named another sequence";
-    EXPECT_GE(FromTimestamp(events[i]->received_at()), FromTimestamp(previous))
+    EXPECT_EQ(sequence_of[events[i]->event().id()], i + 1) << "the callback named another sequence";
+    EXPECT_GE(FromTimestamp(events[i]->event().received_at()), FromTimestamp(previous))
         << "received_at decreases at sequence " << i + 1;
-    previous = events[i]->received_at();
+    previous = events[i]->event().received_at();
   }
 }
 
@@ -126,8 +126,8 @@ TEST_F(RocksDbEventLogTest, EventsIdsAndSequenceSurviveReopen) {
   EXPECT_EQ(log->LastSequence(), 50u);
   std::vector<EventPtr> events = ReadAll(*log);
   ASSERT_EQ(events.size(), 50u);
-  EXPECT_EQ(events[41]->id(), "e42");
-  EXPECT_EQ(events[41]->call_completed().call_id(), "call-e42");
+  EXPECT_EQ(events[41]->event().id(), "e42");
+  EXPECT_EQ(events[41]->event().call_completed().call_id(), "call-e42");
 
   absl::StatusOr<AppendResult> again = AppendAndWait(*log, MakeEvent("e7"));
   ASSERT_TRUE(again.ok()) << again.status();
@@ -250,7 +250,7 @@ TEST_F(RocksDbEventLogTest, SizeRetentionBringsTheStoreUnderTheLimit) {
   // no more were deleted than needed.
   uint64_t retained_bytes = 0;
   std::vector<EventPtr> events = ReadAll(*log, log->FirstSequence() - 1);
-  for (const EventPtr& event : events) retained_bytes += 8 + event->ByteSizeLong();
+  for (const EventPtr& event : events) retained_bytes += 8 + event->event().ByteSizeLong();
   EXPECT_LE(retained_bytes, 256u << 10);
   EXPECT_GT(retained_bytes + 1100, 256u << 10);
   EXPECT_EQ(events.size(), retained);

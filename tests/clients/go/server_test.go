@@ -47,7 +47,7 @@ func startServerWith(t *testing.T, grpcPort int, dataDir string) *server {
 	if dataDir != "" {
 		store = []string{"--store=rocksdb", "--data_dir=" + dataDir, "--nosync"}
 	}
-	cmd := exec.Command(*binary, append([]string{"--http_addr=127.0.0.1:0",
+	cmd := exec.Command(*binary, append([]string{"--http_addr=127.0.0.1:0", "--admin_addr=127.0.0.1:0",
 		fmt.Sprintf("--grpc_addr=127.0.0.1:%d", grpcPort)}, store...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

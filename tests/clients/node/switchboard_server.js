@@ -17,7 +17,8 @@ class SwitchboardServer {
     const server = new SwitchboardServer();
     const store = dataDir === undefined ? ['--store=memory']
       : ['--store=rocksdb', `--data_dir=${dataDir}`, '--nosync'];
-    server.proc = spawn(binary, ['--http_addr=127.0.0.1:0', `--grpc_addr=127.0.0.1:${grpcPort}`,
+    server.proc = spawn(binary, ['--http_addr=127.0.0.1:0', '--admin_addr=127.0.0.1:0',
+      `--grpc_addr=127.0.0.1:${grpcPort}`,
       ...store], { stdio: ['ignore', 'ignore', 'pipe'] });
     server.log = '';
     server.exited = new Promise((resolve) => server.proc.on('exit', (code, signal) => resolve(code ?? signal)));

@@ -19,7 +19,8 @@ class SwitchboardServer:
         store = ["--store=memory"] if data_dir is None else [
             "--store=rocksdb", f"--data_dir={data_dir}", "--nosync"]
         self._proc = subprocess.Popen(
-            [binary, "--http_addr=127.0.0.1:0", f"--grpc_addr=127.0.0.1:{grpc_port}", *store,
+            [binary, "--http_addr=127.0.0.1:0", "--admin_addr=127.0.0.1:0",
+             f"--grpc_addr=127.0.0.1:{grpc_port}", *store,
              *flags],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.log = []
