@@ -25,10 +25,10 @@ namespace switchboard {
 // One message per request (js_GetMsg) took a round trip per event: 4.1k
 // events/s. Here a range is read through a cursor: an ordered consumer
 // (ephemeral, server-pushed with flow control, no acks) started at its first
-// sequence, whose messages the library's delivery thread decodes into a
-// bounded buffer ahead of the reader. A Read() takes what is buffered, so
-// the reader's thread (a gRPC one) rarely waits and decoding runs beside
-// sending. After a Read() the cursor is kept, and the next Read() from where
+// sequence, whose messages the library's delivery thread turns into events
+// (their bytes, unparsed) in a bounded buffer ahead of the reader. A Read()
+// takes what is buffered, so the reader's thread (a gRPC one) rarely waits
+// and receiving runs beside sending. After a Read() the cursor is kept, and the next Read() from where
 // it stopped continues it. At most `max_cursors` are kept (the least
 // recently used is closed first) and one unused for `idle` is closed by
 // CloseIdle(). docs/PERFORMANCE.md has the figures.
