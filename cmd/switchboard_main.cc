@@ -33,6 +33,7 @@
 #include "gateway/http_server.h"
 #include "gateway/webhook_verifier.h"
 #include "server/grpc_server.h"
+#include "server/jetstream_group_backend.h"
 #include "server/subscriber_auth.h"
 #include "store/jetstream_event_log.h"
 #include "store/memory_event_log.h"
@@ -338,6 +339,13 @@ int Run() {
   grpc_options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key);
   grpc_options.tls_client_ca_file = absl::GetFlag(FLAGS_grpc_tls_client_ca);
   grpc_options.auth_all_methods = absl::GetFlag(FLAGS_grpc_auth_all_methods);
+  if (auto* jetstream = dynamic_cast<JetStreamEventLog*>(&log)) {
+    // Consumer groups live in JetStream, shared by every instance.
+    grpc_options.groups = [jetstream](server::FanoutDispatcher*, metrics::Registry* registry) {
+      return std::make_unique<server::JetStreamGroupBackend>(
+          jetstream, registry, server::JetStreamGroupBackend::Options());
+    };
+  }
   server::GrpcServer grpc_server(&log, &metrics, std::move(grpc_options));
   if (absl::Status status = grpc_server.Start(absl::GetFlag(FLAGS_grpc_addr)); !status.ok()) {
     LogError("%s", status.message());

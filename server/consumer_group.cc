@@ -41,15 +41,7 @@ void ConsumerGroup::Create(uint64_t after) {
   Issue(std::move(write));
 }
 
-v1::GroupInfo ConsumerGroup::Config() const {
-  v1::GroupInfo config;
-  config.set_name(settings_.name);
-  for (const std::string& type : settings_.event_types) config.add_event_types(type);
-  ToDuration(settings_.ack_deadline, config.mutable_ack_deadline());
-  config.set_max_delivery_attempts(settings_.max_delivery_attempts);
-  ToTimestamp(settings_.created_at, config.mutable_created_at());
-  return config;
-}
+v1::GroupInfo ConsumerGroup::Config() const { return ConfigFromSettings(settings_); }
 
 void ConsumerGroup::Restore(const StoredGroup& stored) {
   MutexLock lock(&mu_);

@@ -23,6 +23,58 @@ std::string Describe(const std::vector<std::string>& types) {
 
 }  // namespace
 
+GroupSettings NewGroupSettings(const GroupBackend::JoinSpec& spec, absl::Time now) {
+  GroupSettings settings;
+  settings.name = spec.group;
+  settings.event_types = spec.event_types;
+  settings.ack_deadline =
+      spec.ack_deadline == absl::ZeroDuration() ? kDefaultAckDeadline : spec.ack_deadline;
+  settings.max_delivery_attempts = spec.max_delivery_attempts == 0 ? kDefaultMaxDeliveryAttempts
+                                                                   : spec.max_delivery_attempts;
+  settings.created_at = now;
+  return settings;
+}
+
+absl::Status CheckJoin(const GroupBackend::JoinSpec& spec, const GroupSettings& have) {
+  if (spec.event_types_given && spec.event_types != have.event_types) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "group \"%s\" consumes %s, not %s: join with the same event_types (or none), or use "
+        "another group name",
+        spec.group, Describe(have.event_types), Describe(spec.event_types)));
+  }
+  if (spec.ack_deadline != absl::ZeroDuration() && spec.ack_deadline != have.ack_deadline) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "group \"%s\" has ack_deadline %s, not %s: leave it unset to use the group's", spec.group,
+        absl::FormatDuration(have.ack_deadline), absl::FormatDuration(spec.ack_deadline)));
+  }
+  if (spec.max_delivery_attempts != 0 && spec.max_delivery_attempts != have.max_delivery_attempts) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "group \"%s\" has max_delivery_attempts %d, not %d: leave it 0 to use the group's",
+        spec.group, have.max_delivery_attempts, spec.max_delivery_attempts));
+  }
+  return absl::OkStatus();
+}
+
+GroupSettings SettingsFromConfig(const v1::GroupInfo& config) {
+  GroupSettings settings;
+  settings.name = config.name();
+  settings.event_types.assign(config.event_types().begin(), config.event_types().end());
+  settings.ack_deadline = FromDuration(config.ack_deadline());
+  settings.max_delivery_attempts = config.max_delivery_attempts();
+  settings.created_at = FromTimestamp(config.created_at());
+  return settings;
+}
+
+v1::GroupInfo ConfigFromSettings(const GroupSettings& settings) {
+  v1::GroupInfo config;
+  config.set_name(settings.name);
+  for (const std::string& type : settings.event_types) config.add_event_types(type);
+  ToDuration(settings.ack_deadline, config.mutable_ack_deadline());
+  config.set_max_delivery_attempts(settings.max_delivery_attempts);
+  ToTimestamp(settings.created_at, config.mutable_created_at());
+  return config;
+}
+
 absl::Status ValidateGroupName(absl::string_view name) {
   bool ok = !name.empty() && name.size() <= 128;
   for (char c : name) ok = ok && (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-');
@@ -67,12 +119,7 @@ absl::Status ConsumerGroupRegistry::Start() {
   if (!stored.ok()) return stored.status();
   std::vector<std::shared_ptr<ConsumerGroup>> restored;
   for (const StoredGroup& s : *stored) {
-    GroupSettings settings;
-    settings.name = s.config.name();
-    settings.event_types.assign(s.config.event_types().begin(), s.config.event_types().end());
-    settings.ack_deadline = FromDuration(s.config.ack_deadline());
-    settings.max_delivery_attempts = s.config.max_delivery_attempts();
-    settings.created_at = FromTimestamp(s.config.created_at());
+    GroupSettings settings = SettingsFromConfig(s.config);
     google::protobuf::RepeatedPtrField<std::string> patterns(s.config.event_types().begin(),
                                                               s.config.event_types().end());
     absl::StatusOr<EventFilter> filter = EventFilter::Parse(patterns);
@@ -130,24 +177,8 @@ absl::StatusOr<std::pair<std::shared_ptr<GroupHandle>, bool>> ConsumerGroupRegis
     if (stopping_) return absl::UnavailableError("server shutting down; join another instance");
     auto it = groups_.find(spec.group);
     if (it != groups_.end()) {
-      const GroupSettings& have = it->second->settings();
-      if (spec.event_types_given && spec.event_types != have.event_types) {
-        return absl::FailedPreconditionError(absl::StrFormat(
-            "group \"%s\" consumes %s, not %s: join with the same event_types (or none), or use "
-            "another group name",
-            spec.group, Describe(have.event_types), Describe(spec.event_types)));
-      }
-      if (spec.ack_deadline != absl::ZeroDuration() && spec.ack_deadline != have.ack_deadline) {
-        return absl::FailedPreconditionError(absl::StrFormat(
-            "group \"%s\" has ack_deadline %s, not %s: leave it unset to use the group's",
-            spec.group, absl::FormatDuration(have.ack_deadline),
-            absl::FormatDuration(spec.ack_deadline)));
-      }
-      if (spec.max_delivery_attempts != 0 &&
-          spec.max_delivery_attempts != have.max_delivery_attempts) {
-        return absl::FailedPreconditionError(absl::StrFormat(
-            "group \"%s\" has max_delivery_attempts %d, not %d: leave it 0 to use the group's",
-            spec.group, have.max_delivery_attempts, spec.max_delivery_attempts));
+      if (absl::Status differs = CheckJoin(spec, it->second->settings()); !differs.ok()) {
+        return differs;
       }
       return std::make_pair(std::shared_ptr<GroupHandle>(it->second), false);
     }
@@ -157,14 +188,7 @@ absl::StatusOr<std::pair<std::shared_ptr<GroupHandle>, bool>> ConsumerGroupRegis
           "(switchboard-cli groups delete NAME)",
           groups_.size()));
     }
-    GroupSettings settings;
-    settings.name = spec.group;
-    settings.event_types = spec.event_types;
-    settings.ack_deadline =
-        spec.ack_deadline == absl::ZeroDuration() ? kDefaultAckDeadline : spec.ack_deadline;
-    settings.max_delivery_attempts = spec.max_delivery_attempts == 0 ? kDefaultMaxDeliveryAttempts
-                                                                     : spec.max_delivery_attempts;
-    settings.created_at = absl::Now();
+    GroupSettings settings = NewGroupSettings(spec, absl::Now());
     google::protobuf::RepeatedPtrField<std::string> patterns(spec.event_types.begin(),
                                                               spec.event_types.end());
     absl::StatusOr<EventFilter> filter = EventFilter::Parse(patterns);

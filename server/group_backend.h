@@ -134,6 +134,16 @@ class GroupBackend {
 // Checks a group name: 1 to 128 characters of letters, digits, '.', '_', '-'.
 absl::Status ValidateGroupName(absl::string_view name);
 
+// The settings a group created by `spec` gets (the defaults where it leaves
+// them out), created at `now`.
+GroupSettings NewGroupSettings(const GroupBackend::JoinSpec& spec, absl::Time now);
+// FAILED_PRECONDITION, naming the group's, when `spec` asks for another
+// filter or setting than the existing group's `have`.
+absl::Status CheckJoin(const GroupBackend::JoinSpec& spec, const GroupSettings& have);
+// A group's settings as stored (GroupInfo's settings fields) and back.
+GroupSettings SettingsFromConfig(const v1::GroupInfo& config);
+v1::GroupInfo ConfigFromSettings(const GroupSettings& settings);
+
 }  // namespace switchboard::server
 
 #endif  // SWITCHBOARD_SERVER_GROUP_BACKEND_H_

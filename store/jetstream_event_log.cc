@@ -19,15 +19,15 @@
 namespace switchboard {
 namespace {
 
-// Messages fetched from the stream per Read() older than the cache.
+// Events read from the stream per Read() older than the cache.
 constexpr uint64_t kStreamReadBatch = 128;
+// Ranges at most this long are read message by message (no consumer).
+constexpr uint64_t kDirectReadMax = 2;
 // Heartbeats of the tail consumer: a tail that misses two is re-created by
 // the client library (e.g. after the server holding it died).
 constexpr absl::Duration kTailHeartbeat = absl::Seconds(1);
 // How long the destructor waits for the tail subscription to close.
 constexpr absl::Duration kTailCloseTimeout = absl::Seconds(5);
-// The event type of a stream message that is not a switchboard.v1.Event.
-constexpr char kUndecodableType[] = "switchboard.undecodable";
 
 int64_t Millis(absl::Duration d) { return absl::ToInt64Milliseconds(d); }
 int64_t Nanos(absl::Duration d) { return absl::ToInt64Nanoseconds(d); }
@@ -88,21 +88,6 @@ bool IsValidName(absl::string_view name, bool allow_dots) {
     }
   }
   return true;
-}
-
-// The message's bytes as they are (not parsed), with the stream sequence.
-EventPtr DecodeEvent(const char* data, int size, uint64_t sequence, const std::string& stream) {
-  absl::StatusOr<EventPtr> event = StoredEvent::FromBytes(std::string(data, size), sequence);
-  if (event.ok()) return *std::move(event);
-  LogWarning(
-      "stream %s: message %d is not a switchboard.v1.Event (was it published by "
-      "something else?); streaming it as type %s",
-      stream, sequence, kUndecodableType);
-  v1::Event undecodable;
-  undecodable.set_sequence(sequence);
-  undecodable.set_id(absl::StrCat("nats:", stream, ":", sequence));
-  undecodable.set_type(kUndecodableType);
-  return MakeStoredEvent(std::move(undecodable));
 }
 
 // The servers for messages, without passwords or tokens ("nats://***@host:4222").
@@ -194,7 +179,11 @@ absl::StatusOr<std::unique_ptr<JetStreamEventLog>> JetStreamEventLog::Open(Optio
   std::unique_ptr<JetStreamEventLog> log(new JetStreamEventLog(std::move(options)));
   RETURN_IF_ERROR(log->Connect());
   RETURN_IF_ERROR(log->EnsureStream());
-  RETURN_IF_ERROR(log->PollStream());
+  JetStreamReplayReader::Options replay;
+  replay.wait = log->options_.api_timeout;
+  log->replay_ = std::make_unique<JetStreamReplayReader>(log->js_, log->options_.stream,
+                                                         log->subject_filter_, replay);
+  RETURN_IF_ERROR(log->PollStream(log->options_.api_timeout));
   uint64_t last;
   {
     MutexLock lock(&log->mu_);
@@ -211,6 +200,15 @@ absl::StatusOr<std::unique_ptr<JetStreamEventLog>> JetStreamEventLog::Open(Optio
     }
   }
   RETURN_IF_ERROR(log->StartTail(last + 1));
+  const std::string elections =
+      absl::StrCat("$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED.", log->options_.stream);
+  if (natsConnection_Subscribe(&log->elections_, log->nc_, elections.c_str(),
+                               &JetStreamEventLog::OnLeaderElected, log.get()) != NATS_OK ||
+      natsSubscription_SetOnCompleteCB(log->elections_, &JetStreamEventLog::OnTailClosed,
+                                       &log->elections_closed_) != NATS_OK) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot subscribe to ", elections, ": ", NatsErrorText(NATS_ERR)));
+  }
   log->health_thread_ = std::thread([log = log.get()] { log->HealthLoop(); });
   return log;
 }
@@ -224,7 +222,6 @@ struct JetStreamEventLog::NatsDeleters {
   void operator()(natsOptions* p) const { natsOptions_Destroy(p); }
   void operator()(jsStreamInfo* p) const { jsStreamInfo_Destroy(p); }
   void operator()(natsMsg* p) const { natsMsg_Destroy(p); }
-  void operator()(jsMsgMetaData* p) const { jsMsgMetaData_Destroy(p); }
 };
 
 absl::Status JetStreamEventLog::Connect() {
@@ -250,6 +247,8 @@ absl::Status JetStreamEventLog::Connect() {
   natsOptions_SetMaxPingsOut(opts.get(), 3);
   natsOptions_SetRetryOnFailedConnect(opts.get(), false, nullptr, nullptr);  // fail fast
   natsOptions_SetErrorHandler(opts.get(), &OnAsyncError, nullptr);
+  natsOptions_SetDisconnectedCB(opts.get(), &JetStreamEventLog::OnDisconnected, this);
+  natsOptions_SetReconnectedCB(opts.get(), &JetStreamEventLog::OnReconnected, this);
   // Publish at once rather than from the library's flusher thread: a quarter of
   // the POST-to-subscriber latency at the same throughput (README).
   natsOptions_SetSendAsap(opts.get(), true);
@@ -475,6 +474,7 @@ absl::Status JetStreamEventLog::CheckStream(const jsStreamInfo& info) {
         "change an existing stream; edit it (e.g. `nats stream edit %s`) to change them",
         what, absl::StrJoin(differences, ", "), options_.stream);
   }
+  replicas_ = static_cast<int>(config.Replicas);
   applied_ = absl::StrFormat(
       "stream %s (subjects %s, R%d, %s storage, max age %s, max bytes %s, duplicate window %s) "
       "via %s",
@@ -486,15 +486,18 @@ absl::Status JetStreamEventLog::CheckStream(const jsStreamInfo& info) {
 
 std::string JetStreamEventLog::Describe() const { return applied_; }
 
-absl::Status JetStreamEventLog::PollStream() {
+absl::Status JetStreamEventLog::PollStream(absl::Duration timeout) {
   uint64_t known_last;
   {
     MutexLock lock(&mu_);
     known_last = stream_last_;  // acknowledged or tailed before the request: stored
   }
+  jsOptions wait;
+  jsOptions_Init(&wait);
+  wait.Wait = Millis(timeout);
   jsStreamInfo* raw = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_GetStreamInfo(&raw, js_, options_.stream.c_str(), nullptr, &code);
+  natsStatus s = js_GetStreamInfo(&raw, js_, options_.stream.c_str(), &wait, &code);
   std::unique_ptr<jsStreamInfo, NatsDeleters> info(raw);
   if (s != NATS_OK) {
     if (code == JSStreamNotFoundErr) {
@@ -502,7 +505,7 @@ absl::Status JetStreamEventLog::PollStream() {
           "stream ", options_.stream, " no longer exists; restart switchboard to recreate it"));
     }
     return JetStreamApiError(s, code, absl::StrCat("reading the state of stream ", options_.stream),
-                             servers_, options_.api_timeout);
+                             servers_, timeout);
   }
   const jsStreamState& state = info->State;
   if (state.LastSeq < known_last) {
@@ -530,8 +533,6 @@ absl::Status JetStreamEventLog::PollStream() {
 
 void JetStreamEventLog::Append(v1::Event event, AppendCallback done) {
   if (absl::Status writable = Writable(); !writable.ok()) return std::move(done)(writable);
-  const std::string subject = SubjectFor(options_.subject_prefix, event.type());
-  const std::string msg_id = HeaderSafeId(event.id());
   absl::Status failed;
   {
     MutexLock publish_lock(&publish_mu_);
@@ -539,7 +540,7 @@ void JetStreamEventLog::Append(v1::Event event, AppendCallback done) {
       failed = absl::UnavailableError("the event store is shutting down; retry");
     } else {
       MutexLock pending_lock(&pending_mu_);
-      if (pending_.size() >= options_.max_pending) {
+      if (pending_.size() + waiting_for_leader_.size() >= options_.max_pending) {
         failed = absl::UnavailableError(
             "the event store is saturated (too many webhooks waiting for JetStream); retry");
       }
@@ -554,42 +555,56 @@ void JetStreamEventLog::Append(v1::Event event, AppendCallback done) {
       ClampReceivedAt(floor, event.mutable_received_at());
       published_floor_ = event.received_at();
       event.clear_sequence();  // the stream sequence is the sequence
-      const std::string data = event.SerializeAsString();
-      natsMsg* msg = nullptr;
-      natsStatus s = natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(),
-                                    static_cast<int>(data.size()));
-      if (s != NATS_OK) {
-        failed = absl::UnavailableError(absl::StrCat("event not stored: ", NatsErrorText(s)));
-      } else {
-        jsPubOptions publish;
-        jsPubOptions_Init(&publish);
-        if (!msg_id.empty()) publish.MsgId = msg_id.c_str();
-        publish.ExpectStream = options_.stream.c_str();
-        publish.MaxWait = Millis(options_.ack_timeout);
-        {
-          MutexLock pending_lock(&pending_mu_);
-          pending_.emplace(msg,
-                           Pending{std::make_unique<v1::Event>(std::move(event)), std::move(done)});
-        }
-        // The acknowledgement may arrive (on a library thread) before this
-        // returns: the pending entry is in place first.
-        natsMsg* publishing = msg;
-        s = js_PublishMsgAsync(js_, &publishing, &publish);
-        if (s != NATS_OK) {
-          // Not taken by the library: no acknowledgement will come.
-          {
-            MutexLock pending_lock(&pending_mu_);
-            auto node = pending_.extract(msg);
-            done = std::move(node.mapped().done);
-          }
-          natsMsg_Destroy(msg);
-          failed = absl::UnavailableError(absl::StrCat(
-              "event not stored: publishing to NATS failed: ", NatsErrorText(s), "; retry"));
-        }
-      }
+      Pending pending{std::make_unique<v1::Event>(std::move(event)), std::move(done), absl::Now()};
+      failed = PublishLocked(pending);
+      if (!failed.ok()) done = std::move(pending.done);
     }
   }
   if (!failed.ok()) std::move(done)(failed);
+}
+
+absl::Status JetStreamEventLog::PublishLocked(Pending& pending) {
+  const v1::Event& event = *pending.event;
+  const std::string subject = SubjectFor(options_.subject_prefix, event.type());
+  const std::string msg_id = HeaderSafeId(event.id());
+  const std::string data = event.SerializeAsString();
+  natsMsg* msg = nullptr;
+  natsStatus s =
+      natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
+  if (s != NATS_OK) return absl::UnavailableError(absl::StrCat("event not stored: ", NatsErrorText(s)));
+  jsPubOptions publish;
+  jsPubOptions_Init(&publish);
+  if (!msg_id.empty()) publish.MsgId = msg_id.c_str();
+  publish.ExpectStream = options_.stream.c_str();
+  publish.MaxWait = Millis(options_.ack_timeout);
+  {
+    MutexLock pending_lock(&pending_mu_);
+    pending_.emplace(msg, std::move(pending));
+  }
+  // The acknowledgement may arrive (on a library thread) before this
+  // returns: the pending entry is in place first.
+  natsMsg* publishing = msg;
+  s = js_PublishMsgAsync(js_, &publishing, &publish);
+  if (s == NATS_OK) return absl::OkStatus();
+  // Not taken by the library: no acknowledgement will come.
+  {
+    MutexLock pending_lock(&pending_mu_);
+    pending = std::move(pending_.extract(msg).mapped());
+  }
+  natsMsg_Destroy(msg);
+  return absl::UnavailableError(
+      absl::StrCat("event not stored: publishing to NATS failed: ", NatsErrorText(s), "; retry"));
+}
+
+void JetStreamEventLog::Republish(Pending pending) {
+  pending.retried = true;
+  absl::Status failed;
+  {
+    MutexLock publish_lock(&publish_mu_);
+    failed = stopping_ ? absl::UnavailableError("the event store is shutting down; retry")
+                       : PublishLocked(pending);
+  }
+  if (!failed.ok()) std::move(pending.done)(failed);
 }
 
 void JetStreamEventLog::OnPublishAck(jsCtx* /*js*/, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error,
@@ -622,6 +637,27 @@ void JetStreamEventLog::HandleAck(natsMsg* msg, const jsPubAck* ack, const jsPub
   }
   absl::Status status;
   const natsStatus err = error != nullptr ? error->Err : NATS_ERR;
+  if ((err == NATS_TIMEOUT || err == NATS_NO_RESPONDERS) && !pending.retried) {
+    absl::Time elected;
+    {
+      MutexLock lock(&mu_);
+      elected = leader_elected_at_;
+    }
+    // Lost in a leader election that is over by now: publish it again
+    // rather than answer 503 (a duplicate of a stored one is recognised).
+    if (elected > pending.published_at) return Republish(std::move(pending));
+    if (err == NATS_NO_RESPONDERS) {
+      // No leader yet: wait for one (LeaderElected publishes it again).
+      {
+        MutexLock pending_lock(&pending_mu_);
+        waiting_for_leader_.push_back(std::move(pending));
+      }
+      MarkUnhealthy(absl::UnavailableError(absl::StrCat(
+          "no JetStream stream answered on its subject (stream ", options_.stream,
+          " has no leader: an election is under way, or the stream was deleted)")));
+      return;
+    }
+  }
   if (err == NATS_TIMEOUT) {
     status = absl::UnavailableError(
         absl::StrCat("event not stored: JetStream did not acknowledge it within ",
@@ -729,11 +765,10 @@ void JetStreamEventLog::OnTailMessage(natsConnection* /*nc*/, natsSubscription* 
 
 void JetStreamEventLog::HandleTailMessage(natsMsg* raw) {
   std::unique_ptr<natsMsg, NatsDeleters> msg(raw);
-  jsMsgMetaData* meta_raw = nullptr;
-  if (natsMsg_GetMetaData(&meta_raw, msg.get()) != NATS_OK) return;  // not a stream message
-  std::unique_ptr<jsMsgMetaData, NatsDeleters> meta(meta_raw);
-  Stored(DecodeEvent(natsMsg_GetData(msg.get()), natsMsg_GetDataLength(msg.get()),
-                     meta->Sequence.Stream, options_.stream),
+  uint64_t sequence = 0, delivered = 0;
+  if (!ParseJetStreamReply(natsMsg_GetReply(msg.get()), &sequence, &delivered)) return;
+  Stored(DecodeStreamEvent(natsMsg_GetData(msg.get()), natsMsg_GetDataLength(msg.get()), sequence,
+                           options_.stream),
          /*from_tail=*/true);
 }
 
@@ -791,7 +826,7 @@ absl::StatusOr<EventPtr> JetStreamEventLog::ReadOne(uint64_t sequence) {
   natsStatus s = js_GetMsg(&raw, js_, options_.stream.c_str(), sequence, nullptr, &code);
   std::unique_ptr<natsMsg, NatsDeleters> msg(raw);
   if (s == NATS_OK) {
-    return DecodeEvent(natsMsg_GetData(msg.get()), natsMsg_GetDataLength(msg.get()), sequence,
+    return DecodeStreamEvent(natsMsg_GetData(msg.get()), natsMsg_GetDataLength(msg.get()), sequence,
                        options_.stream);
   }
   if (code == JSNoMessageFoundErr) {
@@ -806,25 +841,33 @@ absl::StatusOr<EventPtr> JetStreamEventLog::ReadOne(uint64_t sequence) {
 absl::Status JetStreamEventLog::ReadFromStream(uint64_t from, uint64_t to,
                                                std::vector<EventPtr>* out) {
   const size_t had = out->size();
-  for (uint64_t sequence = from; sequence <= to; ++sequence) {
-    absl::StatusOr<EventPtr> event = ReadOne(sequence);
-    if (event.ok()) {
-      out->push_back(*std::move(event));
-      continue;
-    }
-    if (absl::IsNotFound(event.status())) {
-      PollStream().IgnoreError();  // learn the oldest retained sequence
-      if (sequence < FirstSequence()) {
-        // Retention removed it. What was read is returned; the next read
-        // from here answers OUT_OF_RANGE.
-        return out->size() > had ? absl::OkStatus() : OutOfRange(sequence - 1);
+  absl::Status status;
+  if (to - from < kDirectReadMax) {
+    for (uint64_t sequence = from; sequence <= to; ++sequence) {
+      absl::StatusOr<EventPtr> event = ReadOne(sequence);
+      if (event.ok()) {
+        out->push_back(*std::move(event));
+      } else if (!absl::IsNotFound(event.status())) {
+        status = event.status();
+        break;
       }
-      // Deleted individually (Switchboard never does; the stream denies it).
-      LogWarning("%s although it retains older ones; skipping it", event.status().message());
-      continue;
     }
-    if (out->size() > had) return absl::OkStatus();
-    return event.status();
+  } else {
+    status = replay_->Read(from, to, out);
+  }
+  if (out->size() > had && out->at(had)->sequence() == from) return absl::OkStatus();
+  if (!status.ok()) return status;
+  // `from` is missing: retention removed it (the stream denies deleting
+  // single messages). What follows it is returned only once the caller has
+  // heard OUT_OF_RANGE, as with the other stores.
+  PollStream(options_.api_timeout).IgnoreError();  // learn the oldest retained sequence
+  if (from < FirstSequence()) {
+    out->resize(had);
+    return OutOfRange(from - 1);
+  }
+  if (out->size() > had) {
+    LogWarning("stream %s has no message %d although it retains older ones; skipping it",
+               options_.stream, from);
   }
   return absl::OkStatus();
 }
@@ -878,42 +921,113 @@ void JetStreamEventLog::MarkUnhealthy(absl::Status status) {
   if (!health_.ok()) return;
   LogError("%s; answering 503 until the stream answers again", status.message());
   health_ = std::move(status);
+  poll_now_ = true;  // probe at once, then every 100 ms
+}
+
+void JetStreamEventLog::OnDisconnected(natsConnection* /*nc*/, void* closure) {
+  auto* self = static_cast<JetStreamEventLog*>(closure);
+  {
+    MutexLock lock(&self->mu_);
+    if (self->stop_health_) return;  // closing it ourselves
+  }
+  LogWarning("lost the connection to NATS (servers %s); webhooks get 503 until it is back; "
+             "reconnecting",
+             self->servers_);
+}
+
+void JetStreamEventLog::OnReconnected(natsConnection* nc, void* closure) {
+  auto* self = static_cast<JetStreamEventLog*>(closure);
+  char url[256] = {0};
+  natsConnection_GetConnectedUrl(nc, url, sizeof(url));
+  LogInfo("reconnected to NATS at %s", url);
+  MutexLock lock(&self->mu_);
+  self->poll_now_ = true;
+}
+
+void JetStreamEventLog::OnLeaderElected(natsConnection* /*nc*/, natsSubscription* /*sub*/,
+                                        natsMsg* msg, void* closure) {
+  // {"type":"io.nats.jetstream.advisory.v1.stream_leader_elected",...,"leader":"n1",...}
+  const absl::string_view body(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+  std::string leader = "?";
+  if (size_t at = body.find("\"leader\":\""); at != absl::string_view::npos) {
+    at += 10;
+    leader = std::string(body.substr(at, body.find('"', at) - at));
+  }
+  natsMsg_Destroy(msg);
+  static_cast<JetStreamEventLog*>(closure)->LeaderElected(
+      absl::StrCat("JetStream elected ", leader, " to lead it"));
+}
+
+void JetStreamEventLog::LeaderElected(absl::string_view how) {
+  {
+    MutexLock lock(&mu_);
+    leader_elected_at_ = absl::Now();
+    if (!health_.ok()) {
+      LogInfo("stream %s has a leader again (%s); taking webhooks", options_.stream, how);
+      health_ = absl::OkStatus();
+    }
+  }
+  std::vector<Pending> waiting;
+  {
+    MutexLock pending_lock(&pending_mu_);
+    waiting.swap(waiting_for_leader_);
+  }
+  for (Pending& pending : waiting) Republish(std::move(pending));
+}
+
+std::vector<EventLog::AppendCallback> JetStreamEventLog::ExpiredWaitingLocked(absl::Time now) {
+  std::vector<AppendCallback> expired;
+  std::vector<Pending> waiting;
+  for (Pending& pending : waiting_for_leader_) {
+    if (pending.published_at + options_.ack_timeout <= now) {
+      expired.push_back(std::move(pending.done));
+    } else {
+      waiting.push_back(std::move(pending));
+    }
+  }
+  waiting_for_leader_.swap(waiting);
+  return expired;
 }
 
 void JetStreamEventLog::HealthLoop() {
+  // While unhealthy the stream is probed often, each probe waiting briefly:
+  // the first answer after an election ends the 503s.
+  constexpr absl::Duration kProbeInterval = absl::Milliseconds(100);
+  const absl::Duration probe_timeout = std::min(options_.api_timeout, absl::Milliseconds(500));
   for (;;) {
-    bool was_connected;
+    bool healthy;
     {
       MutexLock lock(&mu_);
-      auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_health_; };
-      mu_.AwaitWithTimeout(Condition(&stop), options_.health_interval);
+      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_health_ || poll_now_; };
+      mu_.AwaitWithTimeout(Condition(&wake),
+                           health_.ok() ? options_.health_interval : kProbeInterval);
       if (stop_health_) return;
-      was_connected = connected_;
+      poll_now_ = false;
+      healthy = health_.ok();
     }
-    const natsConnStatus status = natsConnection_Status(nc_);
-    const bool connected = status == NATS_CONN_STATUS_CONNECTED;
-    if (connected != was_connected) {
-      if (connected) {
-        char url[256] = {0};
-        natsConnection_GetConnectedUrl(nc_, url, sizeof(url));
-        LogInfo("connected to NATS again, at %s", url);
-      } else {
-        LogWarning("lost the connection to NATS (%s); webhooks get 503 until it is back",
-                   ConnectionStatusName(status));
-      }
-      MutexLock lock(&mu_);
-      connected_ = connected;
-    }
-    if (!connected) continue;
-    absl::Status polled = PollStream();
+    std::vector<AppendCallback> expired;
     {
+      MutexLock pending_lock(&pending_mu_);
+      expired = ExpiredWaitingLocked(absl::Now());
+    }
+    for (AppendCallback& done : expired) {
+      std::move(done)(absl::UnavailableError(absl::StrCat(
+          "event not stored: stream ", options_.stream, " had no leader for ",
+          absl::FormatDuration(options_.ack_timeout), " (is a majority of the NATS cluster up?); retry")));
+    }
+    replay_->CloseIdle(absl::Now());
+    if (natsConnection_Status(nc_) != NATS_CONN_STATUS_CONNECTED) continue;  // the callbacks log it
+    const absl::Time asked = absl::Now();
+    absl::Status polled = PollStream(healthy ? options_.api_timeout : probe_timeout);
+    if (polled.ok() && !healthy) {
+      LeaderElected("its state answers");
+    } else if (!polled.ok()) {
       MutexLock lock(&mu_);
-      if (polled.ok() && !health_.ok()) {
-        LogInfo("stream %s answers again; taking webhooks", options_.stream);
-      } else if (!polled.ok() && health_.ok()) {
+      // A request lost in an election that is over since says nothing now.
+      if (health_.ok() && leader_elected_at_ < asked) {
         LogError("%s; answering 503 until it answers again", polled.message());
+        health_ = polled;
       }
-      health_ = polled;
     }
     if (tail_ == nullptr || !natsSubscription_IsValid(tail_)) {
       StopTail();
@@ -945,6 +1059,23 @@ JetStreamEventLog::~JetStreamEventLog() {
     stop_health_ = true;
   }
   if (health_thread_.joinable()) health_thread_.join();
+  if (elections_ != nullptr) {
+    natsSubscription_Unsubscribe(elections_);
+    // Its handler uses `this`: wait until it has returned for good.
+    elections_closed_.WaitForNotificationWithTimeout(kTailCloseTimeout);
+    natsSubscription_Destroy(elections_);
+  }
+  {
+    std::vector<Pending> waiting;
+    {
+      MutexLock pending_lock(&pending_mu_);
+      waiting.swap(waiting_for_leader_);
+    }
+    for (Pending& pending : waiting) {
+      std::move(pending.done)(absl::UnavailableError(
+          "event not stored: shutting down before JetStream acknowledged it; retry"));
+    }
+  }
   if (js_ != nullptr) {
     // Appends in flight: every one has a deadline (ack_timeout).
     jsPubOptions wait;
@@ -973,6 +1104,7 @@ JetStreamEventLog::~JetStreamEventLog() {
     }
   }
   StopTail();
+  replay_.reset();
   if (nc_ != nullptr) natsConnection_Close(nc_);
   if (js_ != nullptr) jsCtx_Destroy(js_);
   if (nc_ != nullptr) natsConnection_Destroy(nc_);

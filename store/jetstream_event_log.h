@@ -13,10 +13,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/mutex.h"
 #include "nats/nats.h"
 #include "store/event_log.h"
+#include "store/jetstream_replay_reader.h"
 
 namespace switchboard {
 
@@ -36,10 +38,22 @@ namespace switchboard {
 // Reads: one ordered push consumer per instance tails the stream into a cache
 // of the newest `cache_events` events, which is what live subscribers read;
 // the instance's own acknowledged appends enter the cache directly when they
-// continue it. Older events (a replay, a subscriber catching up) are fetched
-// from the stream one message at a time. A background thread polls the stream
+// continue it. Older events (a replay, a subscriber catching up) are read
+// from the stream in bulk (JetStreamReplayReader: an ordered consumer per
+// replay in progress). A background thread polls the stream
 // state (oldest and newest sequence, so retention is seen) and re-creates the
 // tail if it is lost.
+//
+// Leader elections (a node of the cluster died): publishes get no answer
+// until JetStream has elected a new stream leader. An append that timed out,
+// or found no responder, marks the log unhealthy: further webhooks get 503 at
+// once rather than waiting for their own timeout. The log is healthy again
+// as soon as a new leader is known: from JetStream's leader-elected advisory,
+// or from a stream-state probe every 100 ms while unhealthy. An append whose
+// publish failed before the election ended, and whose failure arrives after
+// it, is published again (same Nats-Msg-Id, so never stored twice) instead of
+// being refused; one that found no responder waits for the election, up to
+// ack_timeout after it was published.
 //
 // Ordering and time: sequences are JetStream's (gap-free: retention removes
 // from the front, nothing is deleted individually). `received_at` is
@@ -105,10 +119,21 @@ class JetStreamEventLog : public EventLog {
   // "stream NAME (subjects P.>, R3, ...)" for the start-up log line.
   std::string Describe() const;
 
+  // For the consumer groups on this stream (server/jetstream_group_backend.h):
+  // the connection's JetStream context, owned by the log (valid until it is
+  // destroyed; thread-safe), and the options it was opened with.
+  jsCtx* jetstream() const { return js_; }
+  natsConnection* connection() const { return nc_; }
+  const Options& options() const { return options_; }
+  // The stream's replicas (as it exists, whatever the flag said).
+  int replicas() const { return replicas_; }
+
  private:
   struct Pending {
-    std::unique_ptr<v1::Event> event;
+    std::unique_ptr<v1::Event> event;  // as published: received_at set, no sequence
     AppendCallback done;
+    absl::Time published_at;
+    bool retried = false;  // published a second time after a leader election
   };
   struct NatsDeleters;
 
@@ -119,11 +144,25 @@ class JetStreamEventLog : public EventLog {
   absl::Status CreateStream();
   absl::Status StartTail(uint64_t from);
   void StopTail();
-  // Refreshes the oldest and newest sequence from the stream's state.
-  absl::Status PollStream();
+  // Refreshes the oldest and newest sequence from the stream's state,
+  // waiting at most `timeout` for the answer.
+  absl::Status PollStream(absl::Duration timeout);
+
+  // Publishes `pending` (Append's work after the checks); on failure
+  // `pending` still owns its callback.
+  absl::Status PublishLocked(Pending& pending) ABSL_EXCLUSIVE_LOCKS_REQUIRED(publish_mu_);
+  // Publishes again an append that failed for want of a stream leader.
+  void Republish(Pending pending);
 
   static void OnPublishAck(jsCtx* js, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error,
                            void* closure);
+  static void OnDisconnected(natsConnection* nc, void* closure);
+  static void OnReconnected(natsConnection* nc, void* closure);
+  static void OnLeaderElected(natsConnection* nc, natsSubscription* sub, natsMsg* msg,
+                              void* closure);
+  // A new stream leader is known: webhooks are taken again at once, and
+  // appends that failed for want of one are published again.
+  void LeaderElected(absl::string_view how);
   static void OnTailMessage(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* closure);
   static void OnTailClosed(void* closure);
   void HandleAck(natsMsg* msg, const jsPubAck* ack, const jsPubAckErr* error);
@@ -134,12 +173,19 @@ class JetStreamEventLog : public EventLog {
   // One event, from the cache or the stream; NOT_FOUND when the stream no
   // longer has it.
   absl::StatusOr<EventPtr> ReadOne(uint64_t sequence);
-  // Reads [from, to] from the stream itself, one message at a time.
+  // Reads [from, to] from the stream itself: a range through the replay
+  // reader, one or two events by direct gets.
   absl::Status ReadFromStream(uint64_t from, uint64_t to, std::vector<EventPtr>* out);
   absl::Status OutOfRange(uint64_t after) const;
 
+  // Polls the stream state every health_interval, or every 100 ms while
+  // unhealthy; re-creates a lost tail; fails appends that waited too long
+  // for a leader.
   void HealthLoop();
   void MarkUnhealthy(absl::Status status);
+  // Takes back the appends waiting for a leader whose deadline passed.
+  std::vector<AppendCallback> ExpiredWaitingLocked(absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(pending_mu_);
 
   const Options options_;
   std::string subject_filter_;  // `<prefix>.>`
@@ -148,6 +194,7 @@ class JetStreamEventLog : public EventLog {
   natsConnection* nc_ = nullptr;
   jsCtx* js_ = nullptr;
   std::string applied_;  // Describe()
+  int replicas_ = 1;     // the stream's
 
   // Appends between Append() and their acknowledgement. publish_mu_ orders
   // publishing (so one instance's received_at is non-decreasing in sequence
@@ -157,6 +204,16 @@ class JetStreamEventLog : public EventLog {
   google::protobuf::Timestamp published_floor_ ABSL_GUARDED_BY(publish_mu_);
   Mutex pending_mu_;
   absl::flat_hash_map<natsMsg*, Pending> pending_ ABSL_GUARDED_BY(pending_mu_);
+  // Appends JetStream had no responder for (no stream leader), published
+  // again when a leader is elected, or failed at published_at + ack_timeout.
+  std::vector<Pending> waiting_for_leader_ ABSL_GUARDED_BY(pending_mu_);
+
+  // Leader-elected advisories of the stream (`$JS.EVENT.ADVISORY.STREAM.
+  // LEADER_ELECTED.<stream>`); closed in the destructor.
+  natsSubscription* elections_ = nullptr;
+  Notification elections_closed_;
+
+  std::unique_ptr<JetStreamReplayReader> replay_;  // older events, in bulk
 
   // The tail subscription: owned by the health thread after Open().
   natsSubscription* tail_ = nullptr;
@@ -171,8 +228,9 @@ class JetStreamEventLog : public EventLog {
   std::deque<EventPtr> cache_ ABSL_GUARDED_BY(mu_);
   google::protobuf::Timestamp seen_floor_ ABSL_GUARDED_BY(mu_);  // newest received_at seen
   absl::Status health_ ABSL_GUARDED_BY(mu_);                     // stream polls and append timeouts
+  absl::Time leader_elected_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   bool stop_health_ ABSL_GUARDED_BY(mu_) = false;
-  bool connected_ ABSL_GUARDED_BY(mu_) = true;  // as last logged by the health thread
+  bool poll_now_ ABSL_GUARDED_BY(mu_) = false;  // wakes the health thread
 
   std::thread health_thread_;
 };

@@ -293,4 +293,48 @@ std::string StreamLeader(const std::string& urls, const std::string& stream,
   return leader;
 }
 
+LeaderElectionWatch::LeaderElectionWatch(const std::string& urls, const std::string& stream) {
+  natsOptions* options = ConnectOptions(urls);
+  natsStatus s = natsConnection_Connect(&nc_, options);
+  natsOptions_Destroy(options);
+  if (s != NATS_OK) {
+    nc_ = nullptr;
+    return;
+  }
+  const std::string subject = absl::StrCat("$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED.", stream);
+  if (natsConnection_Subscribe(&sub_, nc_, subject.c_str(), &OnAdvisory, this) != NATS_OK ||
+      natsConnection_Flush(nc_) != NATS_OK) {
+    natsSubscription_Destroy(sub_);
+    sub_ = nullptr;
+  }
+}
+
+LeaderElectionWatch::~LeaderElectionWatch() {
+  if (sub_ != nullptr) {
+    natsSubscription_Unsubscribe(sub_);
+    natsSubscription_Destroy(sub_);
+  }
+  // Closing the connection waits for its callbacks to return.
+  if (nc_ != nullptr) {
+    natsConnection_Close(nc_);
+    natsConnection_Destroy(nc_);
+  }
+}
+
+void LeaderElectionWatch::OnAdvisory(natsConnection*, natsSubscription*, natsMsg* msg,
+                                     void* closure) {
+  auto* self = static_cast<LeaderElectionWatch*>(closure);
+  natsMsg_Destroy(msg);
+  std::lock_guard<std::mutex> lock(self->mu_);
+  if (self->elected_at_ == absl::InfinitePast()) self->elected_at_ = absl::Now();
+  self->elected_.notify_all();
+}
+
+absl::Time LeaderElectionWatch::WaitForElection(absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  elected_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                    [this] { return elected_at_ != absl::InfinitePast(); });
+  return elected_at_;
+}
+
 }  // namespace switchboard::nats_test

@@ -8,12 +8,15 @@
 
 #include <sys/types.h>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "nats/nats.h"
 
 namespace switchboard::nats_test {
 
@@ -85,6 +88,32 @@ class NatsCluster {
 // be told within `timeout`.
 std::string StreamLeader(const std::string& urls, const std::string& stream,
                          absl::Duration timeout = absl::Seconds(5));
+
+// Notes when JetStream elects a new leader for `stream`: subscribes to its
+// leader-elected advisory on the servers at `urls` (give the ones that stay
+// up). Thread-safe.
+class LeaderElectionWatch {
+ public:
+  LeaderElectionWatch(const std::string& urls, const std::string& stream);
+  ~LeaderElectionWatch();
+
+  LeaderElectionWatch(const LeaderElectionWatch&) = delete;
+  LeaderElectionWatch& operator=(const LeaderElectionWatch&) = delete;
+
+  bool subscribed() const { return sub_ != nullptr; }
+  // Waits at most `timeout` for an election; returns when the first one seen
+  // was announced (absl::InfinitePast() when none).
+  absl::Time WaitForElection(absl::Duration timeout);
+
+ private:
+  static void OnAdvisory(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* closure);
+
+  natsConnection* nc_ = nullptr;
+  natsSubscription* sub_ = nullptr;
+  std::mutex mu_;
+  std::condition_variable elected_;
+  absl::Time elected_at_ = absl::InfinitePast();  // guarded by mu_
+};
 
 }  // namespace switchboard::nats_test
 

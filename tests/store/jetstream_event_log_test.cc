@@ -189,6 +189,49 @@ TEST_F(JetStreamEventLogTest, ReopeningResumesSequencesAndReadsOlderEventsFromTh
             FromTimestamp(all[4]->event().received_at()));
 }
 
+// Reads older than the cache go through bulk cursors (JetStreamReplayReader):
+// whole ranges, in order, for readers at different positions at once.
+TEST_F(JetStreamEventLogTest, OlderEventsAreReadInOrderByConcurrentReaders) {
+  JetStreamEventLog::Options options = Options();
+  options.cache_events = 16;
+  constexpr int kEvents = 1500;
+  {
+    std::unique_ptr<JetStreamEventLog> log = Open(options);
+    ASSERT_NE(log, nullptr);
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 3; ++t) {
+      writers.emplace_back([&, t] {
+        for (int i = t; i < kEvents; i += 3) AppendNew(*log, MakeEvent(absl::StrCat("r", i)));
+      });
+    }
+    for (std::thread& writer : writers) writer.join();
+  }
+  std::unique_ptr<JetStreamEventLog> log = Open(options);  // an empty cache
+  ASSERT_NE(log, nullptr);
+  ASSERT_EQ(log->LastSequence(), static_cast<uint64_t>(kEvents));
+  std::vector<std::vector<EventPtr>> read(3);
+  const uint64_t starts[] = {0, 700, 1400};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&, r] { read[r] = ReadAll(*log, starts[r]); });
+  }
+  for (std::thread& reader : readers) reader.join();
+  std::set<std::string> ids;
+  for (int r = 0; r < 3; ++r) {
+    ASSERT_EQ(read[r].size(), kEvents - starts[r]) << "reader " << r;
+    for (size_t i = 0; i < read[r].size(); ++i) {
+      ASSERT_EQ(read[r][i]->sequence(), starts[r] + i + 1) << "reader " << r << ", index " << i;
+      if (r == 0) ids.insert(read[r][i]->event().id());
+    }
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kEvents)) << "an event read twice, or one missing";
+  // A reader going back re-reads the same events.
+  std::vector<EventPtr> again;
+  ASSERT_TRUE(log->Read(99, 5, &again).ok());
+  ASSERT_EQ(again.size(), 5u);
+  EXPECT_EQ(again[0]->event().id(), read[0][99]->event().id());
+}
+
 TEST_F(JetStreamEventLogTest, TwoLogsOnOneStreamShareSequencesAndDuplicates) {
   std::unique_ptr<JetStreamEventLog> a = Open(Options());
   std::unique_ptr<JetStreamEventLog> b = Open(Options());
@@ -288,6 +331,47 @@ TEST_F(JetStreamEventLogTest, FirstSequenceReceivedSinceFindsTheFirstEventReceiv
   since = log->FirstSequenceReceivedSince(boundary);
   ASSERT_TRUE(since.ok()) << since.status();
   EXPECT_EQ(*since, 3u);
+}
+
+// A publish no stream answers (no leader, here: the stream is gone) waits
+// for a leader up to ack_timeout, then fails UNAVAILABLE, once; meanwhile
+// further webhooks are refused at once.
+TEST_F(JetStreamEventLogTest, AnAppendNoStreamAnswersWaitsForALeaderThenFailsOnce) {
+  std::unique_ptr<JetStreamEventLog> log = Open(Options());
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(AppendNew(*log, MakeEvent("before")), 1u);
+  natsConnection* nc = nullptr;
+  ASSERT_EQ(natsConnection_ConnectTo(&nc, nats_->url().c_str()), NATS_OK);
+  jsCtx* js = nullptr;
+  ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
+  ASSERT_EQ(js_DeleteStream(js, "TEST", nullptr, nullptr), NATS_OK);
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
+
+  Mutex mu;
+  int calls = 0;
+  absl::Status status;
+  const absl::Time start = absl::Now();
+  absl::Time answered;
+  log->Append(MakeEvent("orphan"), [&](absl::StatusOr<AppendResult> result) {
+    MutexLock lock(&mu);
+    ++calls;
+    status = result.status();
+    answered = absl::Now();
+  });
+  ASSERT_TRUE(Eventually([&] { return !log->Writable().ok(); }, absl::Seconds(2)));
+  absl::StatusOr<AppendResult> refused = AppendAndWait(*log, MakeEvent("refused"));
+  EXPECT_TRUE(absl::IsUnavailable(refused.status())) << refused.status();
+  ASSERT_TRUE(Eventually([&] {
+    MutexLock lock(&mu);
+    return calls > 0;
+  }, absl::Seconds(5)));
+  absl::SleepFor(absl::Milliseconds(300));  // the health thread's next turns
+  MutexLock lock(&mu);
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("had no leader"));
+  EXPECT_GE(answered - start, absl::Seconds(2)) << "it did not wait for a leader";
 }
 
 TEST_F(JetStreamEventLogTest, NatsDownFailsAppendsUnavailableAndTheLogRecovers) {

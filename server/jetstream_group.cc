@@ -1,0 +1,658 @@
+#include "server/jetstream_group.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
+#include "common/logging.h"
+#include "common/time_util.h"
+#include "store/jetstream_replay_reader.h"
+
+namespace switchboard::server {
+namespace {
+
+// Messages per fetch at most, and how long a fetch waits for the first one.
+constexpr int kFetchBatch = 256;
+constexpr absl::Duration kFetchWait = absl::Milliseconds(500);
+// Events handed to one member per turn of the round robin.
+constexpr size_t kTurn = 64;
+// How often the operations thread expires holds and checks the consumer.
+constexpr absl::Duration kTick = absl::Milliseconds(100);
+constexpr absl::Duration kConsumerCheck = absl::Seconds(1);
+// Expired holds remembered (to say why a late ack is refused), at most.
+constexpr size_t kExpiredKept = 10000;
+// Pause after a failed fetch or bind.
+constexpr absl::Duration kRetryPause = absl::Milliseconds(200);
+
+void Destroy(natsMsg* msg) {
+  if (msg != nullptr) natsMsg_Destroy(msg);
+}
+
+void Reject(v1::AckResult* result, uint64_t sequence, std::string reason) {
+  v1::RejectedSequence* rejected = result->add_rejected();
+  rejected->set_sequence(sequence);
+  rejected->set_reason(std::move(reason));
+}
+
+}  // namespace
+
+JetStreamGroup::JetStreamGroup(GroupSettings settings, EventFilter filter,
+                               std::string filter_subject, EventLog* log,
+                               JetStreamGroupStore* store)
+    : settings_(std::move(settings)),
+      filter_(std::move(filter)),
+      filter_subject_(std::move(filter_subject)),
+      log_(log),
+      store_(store) {}
+
+JetStreamGroup::~JetStreamGroup() {
+  Shutdown(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down"));
+  if (fetcher_.joinable()) fetcher_.join();
+  if (operator_.joinable()) operator_.join();
+  MutexLock lock(&mu_);
+  ForgetHeldLocked();
+  UnbindLocked();
+  for (Parking& p : parking_) Destroy(p.msg);  // redelivered, then parked by another fetch
+}
+
+void JetStreamGroup::Shutdown(const grpc::Status& status) {
+  MutexLock lock(&mu_);
+  if (stopping_) return;
+  stopping_ = true;
+  for (auto& [id, member] : members_) member.sink->End(status);
+  members_.clear();
+  // Back to the group at once (other instances' members take them).
+  for (auto& [sequence, held] : held_) natsMsg_Nak(held.msg, nullptr);
+  ForgetHeldLocked();
+}
+
+bool JetStreamGroup::deleted() const {
+  MutexLock lock(&mu_);
+  return deleted_;
+}
+
+v1::GroupInfo JetStreamGroup::Config() const { return ConfigFromSettings(settings_); }
+
+std::string JetStreamGroup::MemberName(uint64_t member) const {
+  return absl::StrCat(settings_.name, "/", member);
+}
+
+size_t JetStreamGroup::MemberCount() const {
+  MutexLock lock(&mu_);
+  return members_.size();
+}
+
+uint64_t JetStreamGroup::Join(GroupMemberSink* sink, uint32_t max_unacked, std::string peer) {
+  MutexLock lock(&mu_);
+  const uint64_t id = next_member_id_++;
+  if (stopping_) {
+    sink->End(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                           deleted_ ? "the consumer group was deleted" : "server shutting down"));
+    return id;
+  }
+  members_[id] = Member{sink, std::move(peer), max_unacked, 0, absl::Now()};
+  StartThreadsLocked();
+  return id;
+}
+
+void JetStreamGroup::StartThreadsLocked() {
+  if (threads_started_) return;
+  threads_started_ = true;
+  fetcher_ = std::thread([this] { FetchLoop(); });
+  operator_ = std::thread([this] { OpsLoop(); });
+}
+
+void JetStreamGroup::Leave(uint64_t member) {
+  MutexLock lock(&mu_);
+  if (members_.erase(member) == 0) return;
+  // Its events go back to the group now rather than at their deadline.
+  std::vector<uint64_t> sequences;
+  for (const auto& [sequence, held] : held_) {
+    if (held.member == member) sequences.push_back(sequence);
+  }
+  for (uint64_t sequence : sequences) {
+    Held held;
+    ReleaseLocked(sequence, 0, &held);
+    GiveBackLocked(std::move(held), &parking_);
+  }
+  for (Op& op : ops_) {
+    if (op.member == member) op.sequences.clear();  // nobody to answer
+  }
+}
+
+uint32_t JetStreamGroup::RoomLocked() const {
+  uint32_t room = 0;
+  for (const auto& [id, member] : members_) {
+    if (member.held < member.max_unacked) room += member.max_unacked - member.held;
+  }
+  return room;
+}
+
+// ---------------------------------------------------------------------------
+// Fetching and handing out
+// ---------------------------------------------------------------------------
+
+bool JetStreamGroup::BindLocked() {
+  if (rebind_) {
+    UnbindLocked();
+    rebind_ = false;
+  }
+  if (events_ != nullptr && requeued_ != nullptr) return true;
+  UnbindLocked();
+  absl::StatusOr<natsSubscription*> events = store_->Bind(settings_.name, /*requeue=*/false);
+  absl::StatusOr<natsSubscription*> requeued =
+      events.ok() ? store_->Bind(settings_.name, /*requeue=*/true) : events.status();
+  if (events.ok() && requeued.ok()) {
+    events_ = *events;
+    requeued_ = *requeued;
+    return true;
+  }
+  if (events.ok()) {
+    natsSubscription_Unsubscribe(*events);
+    natsSubscription_Destroy(*events);
+  }
+  absl::Status status = requeued.status();
+  absl::StatusOr<std::optional<v1::GroupInfo>> config = store_->Config(settings_.name);
+  if (config.ok() && !config->has_value()) {
+    MarkDeletedLocked();
+  } else {
+    LogWarning("consumer group %s: %s; retrying", settings_.name, status.message());
+  }
+  return false;
+}
+
+void JetStreamGroup::UnbindLocked() {
+  // Bound to a durable consumer the library did not create: unsubscribing
+  // leaves the consumer in place.
+  for (natsSubscription** sub : {&events_, &requeued_}) {
+    if (*sub == nullptr) continue;
+    natsSubscription_Unsubscribe(*sub);
+    natsSubscription_Destroy(*sub);
+    *sub = nullptr;
+  }
+}
+
+void JetStreamGroup::MarkDeletedLocked() {
+  if (deleted_) return;
+  deleted_ = true;
+  LogInfo("consumer group %s was deleted (on another instance); ending its members here",
+          settings_.name);
+  stopping_ = true;
+  for (auto& [id, member] : members_) {
+    member.sink->End(grpc::Status(grpc::StatusCode::ABORTED,
+                                  absl::StrCat("consumer group \"", settings_.name, "\" was deleted")));
+  }
+  members_.clear();
+}
+
+void JetStreamGroup::FetchLoop() {
+  for (;;) {
+    natsSubscription* events;
+    natsSubscription* requeued;
+    int batch;
+    {
+      MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || RoomLocked() > 0;
+      };
+      mu_.Await(Condition(&ready));
+      if (stopping_) return;
+      auto stopped = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+      if (!BindLocked()) {
+        mu_.AwaitWithTimeout(Condition(&stopped), kRetryPause);
+        continue;
+      }
+      events = events_;
+      requeued = requeued_;
+      batch = static_cast<int>(std::min<uint32_t>(RoomLocked(), kFetchBatch));
+    }
+    // Re-queued dead letters first, without waiting; then events, waiting
+    // a little for the first one.
+    jsFetchRequest request;
+    jsFetchRequest_Init(&request);
+    request.Batch = batch;
+    request.NoWait = true;
+    natsMsgList list{};
+    if (natsSubscription_FetchRequest(&list, requeued, &request) == NATS_OK && list.Count > 0) {
+      std::vector<natsMsg*> messages(list.Msgs, list.Msgs + list.Count);
+      for (int i = 0; i < list.Count; ++i) list.Msgs[i] = nullptr;  // ours now
+      natsMsgList_Destroy(&list);
+      batch -= static_cast<int>(messages.size());
+      Take(std::move(messages), /*requeued=*/true);
+      if (batch <= 0) continue;
+    }
+    natsMsgList fetched{};
+    natsStatus s =
+        natsSubscription_Fetch(&fetched, events, batch, absl::ToInt64Milliseconds(kFetchWait), nullptr);
+    if (s == NATS_OK) {
+      std::vector<natsMsg*> messages(fetched.Msgs, fetched.Msgs + fetched.Count);
+      for (int i = 0; i < fetched.Count; ++i) fetched.Msgs[i] = nullptr;
+      natsMsgList_Destroy(&fetched);
+      Take(std::move(messages), /*requeued=*/false);
+    } else if (s != NATS_TIMEOUT) {
+      // The consumer went away (deleted, re-created by a seek, a node lost):
+      // bind again, or learn the group is gone.
+      MutexLock lock(&mu_);
+      rebind_ = true;
+      auto stopped = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+      mu_.AwaitWithTimeout(Condition(&stopped), kRetryPause);
+    }
+  }
+}
+
+void JetStreamGroup::Take(std::vector<natsMsg*> messages, bool requeued) {
+  std::vector<Held> ready;
+  std::vector<Parking> parking;
+  const absl::Time now = absl::Now();
+  for (natsMsg* msg : messages) {
+    uint64_t sequence = 0, delivered = 0;
+    if (!ParseJetStreamReply(natsMsg_GetReply(msg), &sequence, &delivered)) {
+      Destroy(msg);  // a status message, not an event
+      continue;
+    }
+    const uint32_t attempts = static_cast<uint32_t>(delivered);
+    EventPtr event;
+    if (requeued) {
+      // A re-queued dead letter names its event, read back from the log.
+      std::vector<EventPtr> read;
+      if (!absl::SimpleAtoi(absl::string_view(natsMsg_GetData(msg), natsMsg_GetDataLength(msg)),
+                            &sequence) ||
+          !log_->Read(sequence - 1, 1, &read).ok() || read.empty() ||
+          read[0]->sequence() != sequence) {
+        LogWarning("consumer group %s: re-queued event %d is no longer in the log; dropped",
+                   settings_.name, sequence);
+        natsMsg_Term(msg, nullptr);
+        Destroy(msg);
+        continue;
+      }
+      event = std::move(read[0]);
+    } else {
+      event = DecodeStreamEvent(natsMsg_GetData(msg), natsMsg_GetDataLength(msg), sequence,
+                                "group " + settings_.name);
+      if (!filter_.Matches(event->type())) {
+        natsMsg_Ack(msg, nullptr);  // not the group's: done
+        Destroy(msg);
+        continue;
+      }
+    }
+    if (attempts > settings_.max_delivery_attempts) {
+      // Delivered max_delivery_attempts times and never acked.
+      parking.push_back({msg, sequence, event->type(), attempts - 1});
+      continue;
+    }
+    Held held;
+    held.msg = msg;
+    held.event = std::move(event);
+    held.attempts = attempts;
+    held.requeued = requeued;
+    held.deadline = now + settings_.ack_deadline;
+    held.progressed = now;
+    ready.push_back(std::move(held));
+  }
+  Park(std::move(parking));
+  MutexLock lock(&mu_);
+  HandOutLocked(std::move(ready));
+}
+
+void JetStreamGroup::HandOutLocked(std::vector<Held> ready) {
+  size_t next = 0;
+  while (next < ready.size()) {
+    // One turn of the round robin, starting after the member served last.
+    bool progress = false;
+    auto it = members_.upper_bound(round_robin_);
+    for (size_t visited = 0; visited < members_.size() && next < ready.size(); ++visited, ++it) {
+      if (it == members_.end()) it = members_.begin();
+      Member& member = it->second;
+      std::vector<GroupDeliveryItem> items;
+      while (next < ready.size() && member.held < member.max_unacked && items.size() < kTurn) {
+        Held& held = ready[next++];
+        const uint64_t sequence = held.event->sequence();
+        if (auto old = held_.find(sequence); old != held_.end()) {
+          // JetStream redelivered it before this instance saw its deadline pass.
+          if (auto holder = members_.find(old->second.member); holder != members_.end()) {
+            --holder->second.held;
+          }
+          Destroy(old->second.msg);
+          held_.erase(old);
+        }
+        if (held.attempts > 1) ++redeliveries_;
+        expired_.erase(sequence);
+        held.member = it->first;
+        ++member.held;
+        items.push_back({held.event, held.attempts, held.deadline});
+        held_.emplace(sequence, std::move(held));
+      }
+      if (!items.empty()) {
+        round_robin_ = it->first;
+        member.sink->Deliver(std::move(items));
+        progress = true;
+      }
+    }
+    if (!progress) break;
+  }
+  // Fetched for members that left meanwhile: back to the group.
+  for (; next < ready.size(); ++next) {
+    natsMsg_Nak(ready[next].msg, nullptr);
+    Destroy(ready[next].msg);
+  }
+}
+
+void JetStreamGroup::Park(std::vector<Parking> parking) {
+  for (Parking& p : parking) {
+    v1::DeadLetter dead;
+    dead.set_sequence(p.sequence);
+    dead.set_type(p.type);
+    dead.set_delivery_attempts(p.attempts);
+    ToTimestamp(absl::Now(), dead.mutable_parked_at());
+    absl::Status stored = store_->PutDeadLetter(settings_.name, dead);
+    if (stored.ok()) {
+      // Parked: JetStream never delivers it to the group again. Confirmed,
+      // so the group's state shows it done once this returns.
+      const char* reply = natsMsg_GetReply(p.msg);
+      stored = store_->AckAll({std::string(reply != nullptr ? reply : "")}, "+TERM")[0];
+    }
+    if (stored.ok()) {
+      LogWarning("consumer group %s: event %d parked as a dead letter after %d deliveries",
+                 settings_.name, p.sequence, p.attempts);
+    } else {
+      // Left unacked: redelivered after the deadline, and parked then.
+      LogWarning("consumer group %s: cannot park event %d (%s); parked at its next delivery",
+                 settings_.name, p.sequence, stored.message());
+    }
+    Destroy(p.msg);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Acks, nacks, extensions
+// ---------------------------------------------------------------------------
+
+void JetStreamGroup::Ack(uint64_t member, absl::Span<const uint64_t> sequences) {
+  MutexLock lock(&mu_);
+  ops_.push_back({Op::kAck, member, {sequences.begin(), sequences.end()}, absl::ZeroDuration()});
+}
+
+void JetStreamGroup::Nack(uint64_t member, absl::Span<const uint64_t> sequences) {
+  MutexLock lock(&mu_);
+  ops_.push_back({Op::kNack, member, {sequences.begin(), sequences.end()}, absl::ZeroDuration()});
+}
+
+void JetStreamGroup::Extend(uint64_t member, absl::Span<const uint64_t> sequences,
+                            absl::Duration extension) {
+  MutexLock lock(&mu_);
+  ops_.push_back({Op::kExtend, member, {sequences.begin(), sequences.end()}, extension});
+}
+
+bool JetStreamGroup::ReleaseLocked(uint64_t sequence, uint64_t member, Held* out) {
+  auto it = held_.find(sequence);
+  if (it == held_.end() || (member != 0 && it->second.member != member)) return false;
+  if (auto holder = members_.find(it->second.member); holder != members_.end()) {
+    --holder->second.held;
+  }
+  *out = std::move(it->second);
+  held_.erase(it);
+  return true;
+}
+
+void JetStreamGroup::GiveBackLocked(Held held, std::vector<Parking>* parking) {
+  if (held.attempts >= settings_.max_delivery_attempts) {
+    parking->push_back({held.msg, held.event->sequence(), held.event->type(), held.attempts});
+    return;
+  }
+  natsMsg_Nak(held.msg, nullptr);  // redelivered at once, to any instance
+  Destroy(held.msg);
+}
+
+void JetStreamGroup::OpsLoop() {
+  absl::Time checked = absl::InfinitePast();
+  for (;;) {
+    std::deque<Op> ops;
+    std::vector<Parking> parking;
+    {
+      MutexLock lock(&mu_);
+      auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !ops_.empty() || !parking_.empty();
+      };
+      mu_.AwaitWithTimeout(Condition(&work), kTick);
+      if (stopping_) return;
+      ops.swap(ops_);
+      parking.swap(parking_);
+    }
+    Park(std::move(parking));
+    for (Op& op : ops) Apply(std::move(op));
+    const absl::Time now = absl::Now();
+    Tick(now);
+    if (now - checked >= kConsumerCheck) {
+      checked = now;
+      // A seek on any instance re-creates the consumer: holds of the old
+      // one are forgotten (their acks would go nowhere).
+      absl::StatusOr<JetStreamGroupStore::ConsumerState> state = store_->State(settings_.name);
+      if (state.ok()) {
+        MutexLock lock(&mu_);
+        if (consumer_created_ns_ != 0 && state->created_ns != consumer_created_ns_) {
+          LogInfo("consumer group %s was sought; events held here are forgotten", settings_.name);
+          ForgetHeldLocked();
+          rebind_ = true;
+        }
+        consumer_created_ns_ = state->created_ns;
+      }
+    }
+  }
+}
+
+void JetStreamGroup::Apply(Op op) {
+  if (op.sequences.empty()) return;  // its member left
+  v1::AckResult result;
+  std::vector<Parking> parking;
+  if (op.kind == Op::kAck) {
+    std::vector<uint64_t> sequences;
+    std::vector<std::string> replies;  // copies: the messages may go meanwhile
+    {
+      MutexLock lock(&mu_);
+      for (uint64_t sequence : op.sequences) {
+        auto it = held_.find(sequence);
+        if (it == held_.end() || it->second.member != op.member) {
+          Reject(&result, sequence, RefusalLocked(op.member, sequence));
+          continue;
+        }
+        const char* reply = natsMsg_GetReply(it->second.msg);
+        sequences.push_back(sequence);
+        replies.emplace_back(reply != nullptr ? reply : "");
+      }
+    }
+    // Off the lock: JetStream confirms each ack (one round trip for all).
+    std::vector<absl::Status> acked = store_->AckAll(replies);
+    MutexLock lock(&mu_);
+    for (size_t i = 0; i < sequences.size(); ++i) {
+      auto it = held_.find(sequences[i]);
+      const char* reply = it != held_.end() ? natsMsg_GetReply(it->second.msg) : nullptr;
+      const bool same = reply != nullptr && replies[i] == reply;  // not redelivered meanwhile
+      if (!acked[i].ok()) {
+        Reject(&result, sequences[i],
+               absl::StrCat("JetStream did not confirm the ack (", acked[i].message(),
+                            "); it may be delivered again"));
+        continue;
+      }
+      result.add_acked(sequences[i]);
+      Held held;
+      if (same && ReleaseLocked(sequences[i], 0, &held)) Destroy(held.msg);
+    }
+  } else {
+    MutexLock lock(&mu_);
+    const absl::Time now = absl::Now();
+    for (uint64_t sequence : op.sequences) {
+      auto it = held_.find(sequence);
+      if (it == held_.end() || it->second.member != op.member) {
+        Reject(&result, sequence, RefusalLocked(op.member, sequence));
+        continue;
+      }
+      if (op.kind == Op::kNack) {
+        Held held;
+        ReleaseLocked(sequence, op.member, &held);
+        GiveBackLocked(std::move(held), &parking);
+        result.add_nacked(sequence);
+      } else {
+        // JetStream restarts its timer at the full ack_deadline; a longer
+        // extension is kept up by Tick().
+        Held& held = it->second;
+        natsMsg_InProgress(held.msg, nullptr);
+        held.progressed = now;
+        held.keep_until = now + op.extension;
+        held.deadline = std::max(now + settings_.ack_deadline, held.keep_until);
+        result.add_extended(sequence);
+      }
+    }
+  }
+  {
+    MutexLock lock(&mu_);
+    if (auto it = members_.find(op.member); it != members_.end()) {
+      it->second.sink->OnResult(std::move(result));
+    }
+  }
+  Park(std::move(parking));
+}
+
+std::string JetStreamGroup::RefusalLocked(uint64_t member, uint64_t sequence) const {
+  if (sequence > log_->LastSequence()) return "no such event";
+  if (auto it = expired_.find(sequence); it != expired_.end() && it->second == member) {
+    return "its ack deadline passed; it is delivered again";
+  }
+  return "not delivered to this member";
+}
+
+void JetStreamGroup::Tick(absl::Time now) {
+  MutexLock lock(&mu_);
+  std::vector<uint64_t> expired;
+  for (auto& [sequence, held] : held_) {
+    if (held.deadline <= now) {
+      expired.push_back(sequence);
+    } else if (held.keep_until > now &&
+               now - held.progressed >= settings_.ack_deadline / 2) {
+      natsMsg_InProgress(held.msg, nullptr);
+      held.progressed = now;
+    }
+  }
+  // JetStream redelivers these (to any instance): the member's room is free.
+  if (expired_.size() > kExpiredKept) expired_.clear();
+  for (uint64_t sequence : expired) {
+    Held held;
+    ReleaseLocked(sequence, 0, &held);
+    expired_[sequence] = held.member;
+    Destroy(held.msg);
+  }
+}
+
+void JetStreamGroup::ForgetHeldLocked() {
+  for (auto& [sequence, held] : held_) Destroy(held.msg);
+  held_.clear();
+  for (auto& [id, member] : members_) member.held = 0;
+}
+
+// ---------------------------------------------------------------------------
+// Operator views and actions
+// ---------------------------------------------------------------------------
+
+v1::GroupInfo JetStreamGroup::Info(absl::Time now) const {
+  v1::GroupInfo info = Config();
+  {
+    MutexLock lock(&mu_);
+    for (const auto& [id, member] : members_) {
+      v1::GroupMember* m = info.add_members();
+      m->set_name(MemberName(id));
+      m->set_peer(member.peer);
+      m->set_max_unacked(member.max_unacked);
+      m->set_unacked(member.held);
+      ToTimestamp(member.joined_at, m->mutable_joined_at());
+    }
+    info.set_redeliveries(redeliveries_);
+  }
+  absl::StatusOr<JetStreamGroupStore::ConsumerState> state = store_->State(settings_.name);
+  if (!state.ok()) {
+    LogWarning("consumer group %s: %s", settings_.name, state.status().message());
+  } else {
+    // A (re)created consumer reports no floor until its first ack; the
+    // position it starts after counts as done (SeekGroup's contract).
+    info.set_acked_through(std::max(state->ack_floor, state->position));
+    info.set_pending(state->ack_pending);
+    info.set_lag(state->ack_pending + state->pending);
+    if (state->ack_pending > 0) {
+      // The oldest unacked event is the first after the ack floor.
+      std::vector<EventPtr> oldest;
+      if (log_->Read(state->ack_floor, 1, &oldest).ok() && !oldest.empty()) {
+        const absl::Time received = FromTimestamp(oldest[0]->event().received_at());
+        if (received < now) {
+          ToDuration(now - received, info.mutable_oldest_unacked_age());
+        }
+      }
+    }
+  }
+  absl::StatusOr<std::vector<v1::DeadLetter>> dead = store_->DeadLetters(settings_.name);
+  if (dead.ok()) info.set_dead_letters(dead->size());
+  return info;
+}
+
+absl::Status JetStreamGroup::Seek(uint64_t after) {
+  absl::Status reset =
+      store_->ResetConsumer(settings_.name, settings_.ack_deadline, filter_subject_, after);
+  if (!reset.ok()) return reset;
+  MutexLock lock(&mu_);
+  ForgetHeldLocked();
+  rebind_ = true;
+  consumer_created_ns_ = 0;  // the next check learns the new consumer
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<std::vector<v1::DeadLetter>, uint64_t>> JetStreamGroup::DeadLetters(
+    uint64_t after, size_t limit) const {
+  absl::StatusOr<std::vector<v1::DeadLetter>> dead = store_->DeadLetters(settings_.name);
+  if (!dead.ok()) return dead.status();
+  std::vector<v1::DeadLetter> page;
+  for (v1::DeadLetter& letter : *dead) {
+    if (letter.sequence() > after && page.size() < limit) page.push_back(std::move(letter));
+  }
+  return std::make_pair(std::move(page), static_cast<uint64_t>(dead->size()));
+}
+
+absl::StatusOr<uint64_t> JetStreamGroup::RequeueDeadLetters(absl::Span<const uint64_t> sequences,
+                                                            bool all) {
+  absl::StatusOr<std::vector<v1::DeadLetter>> dead = store_->DeadLetters(settings_.name);
+  if (!dead.ok()) return dead.status();
+  uint64_t count = 0;
+  for (const v1::DeadLetter& letter : *dead) {
+    if (!all && std::find(sequences.begin(), sequences.end(), letter.sequence()) == sequences.end()) {
+      continue;
+    }
+    // Queued first: a failure in between leaves it both queued and parked,
+    // never lost.
+    if (absl::Status queued = store_->Requeue(settings_.name, letter.sequence()); !queued.ok()) {
+      return queued;
+    }
+    if (absl::Status removed = store_->DeleteDeadLetter(settings_.name, letter.sequence());
+        !removed.ok()) {
+      return removed;
+    }
+    ++count;
+  }
+  return count;
+}
+
+absl::StatusOr<uint64_t> JetStreamGroup::DropDeadLetters(absl::Span<const uint64_t> sequences,
+                                                         bool all) {
+  absl::StatusOr<std::vector<v1::DeadLetter>> dead = store_->DeadLetters(settings_.name);
+  if (!dead.ok()) return dead.status();
+  uint64_t count = 0;
+  for (const v1::DeadLetter& letter : *dead) {
+    if (!all && std::find(sequences.begin(), sequences.end(), letter.sequence()) == sequences.end()) {
+      continue;
+    }
+    if (absl::Status removed = store_->DeleteDeadLetter(settings_.name, letter.sequence());
+        !removed.ok()) {
+      return removed;
+    }
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace switchboard::server
