@@ -63,6 +63,10 @@ namespace switchboard {
 // interleave received_at values a few milliseconds out of order (their
 // clocks, and publishes racing); FirstSequenceReceivedSince() is then exact
 // to within that window.
+//
+// The code is split by job: jetstream_event_log.cc (connecting, the stream's
+// configuration, shutdown), _append.cc (publishes and their acknowledgements),
+// _read.cc (the tail and reads), _health.cc (health, reconnects, elections).
 class JetStreamEventLog : public EventLog {
  public:
   struct Options {
@@ -135,7 +139,8 @@ class JetStreamEventLog : public EventLog {
     absl::Time published_at;
     bool retried = false;  // published a second time after a leader election
   };
-  struct NatsDeleters;
+  // How long closing waits for a subscription's handlers to return for good.
+  static constexpr absl::Duration kCloseTimeout = absl::Seconds(5);
 
   explicit JetStreamEventLog(Options options);
   absl::Status Connect();

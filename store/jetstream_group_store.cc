@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "store/nats_util.h"
 
 namespace switchboard {
 namespace {
@@ -16,16 +17,10 @@ constexpr char kConfig[] = "config.";
 constexpr char kPosition[] = "position.";
 constexpr char kDead[] = "dead.";
 
-int64_t Millis(absl::Duration d) { return absl::ToInt64Milliseconds(d); }
-
 // "what: text (JetStream error N)" as UNAVAILABLE, the calling thread's cnats
 // error text when there is one.
 absl::Status NatsError(absl::string_view what, natsStatus s, jsErrCode code = jsErrCode(0)) {
-  const char* last = nats_GetLastError(nullptr);
-  absl::string_view text = last != nullptr && *last != '\0' ? last : natsStatus_GetText(s);
-  if (absl::StartsWith(text, "(")) {
-    if (const size_t end = text.find("): "); end != absl::string_view::npos) text.remove_prefix(end + 3);
-  }
+  const std::string text = NatsErrorText(s);
   if (s == NATS_NOT_FOUND) return absl::NotFoundError(absl::StrCat(what, ": ", text));
   return absl::UnavailableError(absl::StrCat(
       what, ": ", text, code != 0 ? absl::StrCat(" (JetStream error ", code, ")") : std::string(),
@@ -55,10 +50,6 @@ std::string DerivedName(absl::string_view stream, absl::string_view suffix) {
 std::string ConsumerName(absl::string_view group) {
   return absl::StrCat("group_", EscapeGroupName(group));
 }
-
-struct KvEntryDeleter {
-  void operator()(kvEntry* e) const { kvEntry_Destroy(e); }
-};
 
 }  // namespace
 
@@ -141,7 +132,7 @@ absl::StatusOr<std::optional<v1::GroupInfo>> JetStreamGroupStore::Config(absl::s
   kvEntry* raw = nullptr;
   const std::string key = absl::StrCat(kConfig, EscapeGroupName(group));
   natsStatus s = kvStore_Get(&raw, kv_, key.c_str());
-  std::unique_ptr<kvEntry, KvEntryDeleter> entry(raw);
+  std::unique_ptr<kvEntry, NatsDeleter> entry(raw);
   if (s == NATS_NOT_FOUND) return std::nullopt;
   if (s != NATS_OK) return NatsError(absl::StrCat("reading consumer group \"", group, "\""), s);
   v1::GroupInfo config;
@@ -183,7 +174,7 @@ absl::StatusOr<std::vector<std::string>> JetStreamGroupStore::Keys(const std::st
   absl::Status status;
   for (;;) {
     kvEntry* entry = nullptr;
-    natsStatus s = kvWatcher_Next(&entry, watcher, Millis(options_.api_timeout));
+    natsStatus s = kvWatcher_Next(&entry, watcher, NatsMillis(options_.api_timeout));
     if (s != NATS_OK) {
       status = NatsError(absl::StrCat("listing ", filter, " in ", bucket_), s);
       break;
@@ -265,7 +256,7 @@ absl::Status JetStreamGroupStore::EnsureConsumers(absl::string_view group,
       if (natsStatus got = kvStore_Get(&raw, kv_, key.c_str()); got != NATS_OK) {
         return NatsError(absl::StrCat("reading the position of group \"", group, "\""), got);
       }
-      std::unique_ptr<kvEntry, KvEntryDeleter> entry(raw);
+      std::unique_ptr<kvEntry, NatsDeleter> entry(raw);
       absl::SimpleAtoi(absl::string_view(kvEntry_ValueString(entry.get())), &after);
     }
     if (absl::Status added = AddConsumer(group, ack_deadline, filter_subject, after); !added.ok()) {
@@ -356,7 +347,7 @@ absl::StatusOr<JetStreamGroupStore::ConsumerState> JetStreamGroupStore::State(
   kvEntry* raw = nullptr;
   const std::string key = absl::StrCat(kPosition, EscapeGroupName(group));
   if (kvStore_Get(&raw, kv_, key.c_str()) == NATS_OK) {
-    std::unique_ptr<kvEntry, KvEntryDeleter> entry(raw);
+    std::unique_ptr<kvEntry, NatsDeleter> entry(raw);
     if (!absl::SimpleAtoi(absl::string_view(kvEntry_ValueString(entry.get())), &state.position)) {
       state.position = 0;
     }
@@ -423,7 +414,7 @@ std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::stri
   natsConnection_Flush(nc_);
   const absl::Time deadline = absl::Now() + options_.api_timeout;
   for (size_t answered = 0; answered < sent;) {
-    const int64_t wait = std::max<int64_t>(Millis(deadline - absl::Now()), 1);
+    const int64_t wait = std::max<int64_t>(NatsMillis(deadline - absl::Now()), 1);
     natsMsg* reply = nullptr;
     if (natsSubscription_NextMsg(&reply, sub, wait) != NATS_OK) break;
     absl::string_view subject = natsMsg_GetSubject(reply);
@@ -468,7 +459,7 @@ absl::StatusOr<std::vector<v1::DeadLetter>> JetStreamGroupStore::DeadLetters(abs
   for (const std::string& key : *keys) {
     kvEntry* raw = nullptr;
     if (kvStore_Get(&raw, kv_, key.c_str()) != NATS_OK) continue;  // removed meanwhile
-    std::unique_ptr<kvEntry, KvEntryDeleter> entry(raw);
+    std::unique_ptr<kvEntry, NatsDeleter> entry(raw);
     v1::DeadLetter letter;
     if (letter.ParseFromArray(kvEntry_Value(entry.get()), kvEntry_ValueLen(entry.get()))) {
       dead.push_back(std::move(letter));
