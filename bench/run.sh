@@ -18,7 +18,8 @@
 #      (--mode=fanout --slow_subscribers=1, memory store);
 #   4. replay: one subscriber reading K stored events from the oldest
 #      (--mode=replay, durable store);
-#   5. consumer groups and catch-up, each store: a backlog of G events read
+#   5. consumer groups and catch-up, each store (JetStream when nats-server
+#      is installed): a backlog of G events read
 #      from the oldest by one plain Subscribe, then drained by a group of 1, 3
 #      and 10 members (events acked/s); server RSS per idle member
 #      (--mode=group).
@@ -76,6 +77,7 @@ work=$(mktemp -d)
 pid=
 cleanup() {
   if [[ -n $pid ]]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [[ -n ${nats_pid:-} ]]; then kill -TERM "$nats_pid" 2>/dev/null || true; wait "$nats_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -188,20 +190,37 @@ echo "==> 4. replay: store $replay_count webhooks (--nosync), then read them fro
 load --mode=replay --label=durable --count="$replay_count" --connections=32
 stop
 
-# Scenario 5: consumer groups on each store, fresh, loaded like scenario 4.
-for store in memory durable; do
+# Scenario 5: consumer groups on each store, fresh, loaded like scenario 4;
+# JetStream too (one local nats-server, file storage) when nats-server is
+# installed (scripts/install_deps.sh --tests installs it).
+group_stores="memory durable"
+nats_pid=
+if command -v nats-server >/dev/null; then
+  group_stores+=" jetstream"
+else
+  echo "==> 5. nats-server is not installed: the JetStream store is left out of scenario 5" >&2
+fi
+for store in $group_stores; do
   if [[ $store == memory ]]; then
     # Room for the whole backlog: the replay must not meet retention.
     start memory "$build_dir/switchboard" "${common_flags[@]}" "${memory_flags[@]}" \
       --memory_max_bytes=8589934592
-  else
+  elif [[ $store == durable ]]; then
     start durable "$build_dir/switchboard" "${common_flags[@]}" $(durable_flags 5) --nosync
+  else
+    nats_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    nats-server -js -sd "$work/nats" -a 127.0.0.1 -p "$nats_port" >"$work/nats.log" 2>&1 &
+    nats_pid=$!
+    for _ in $(seq 100); do grep -q "Server is ready" "$work/nats.log" && break; sleep 0.05; done
+    start jetstream "$build_dir/switchboard" "${common_flags[@]}" --store=jetstream \
+      --nats_url="nats://127.0.0.1:$nats_port"
   fi
   echo "==> 5. groups, $store store: store $group_count webhooks; one Subscribe from the oldest," \
     "then groups of 1, 3 and 10 members drain them" >&2
   load --mode=group --label="$store" --count="$group_count" --members=1,3,10 --connections=32 \
     --server_pid="$pid"
   stop
+  if [[ -n $nats_pid ]]; then kill -TERM "$nats_pid"; wait "$nats_pid" || true; nats_pid=; fi
 done
 
 # Table, JSON, report.
