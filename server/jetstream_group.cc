@@ -407,7 +407,7 @@ void JetStreamGroup::GiveBackLocked(Held held, std::vector<Parking>* parking) {
 void JetStreamGroup::OpsLoop() {
   absl::Time checked = absl::InfinitePast();
   for (;;) {
-    std::deque<Op> ops;
+    std::vector<Op> ops;
     std::vector<Parking> parking;
     {
       MutexLock lock(&mu_);
@@ -420,7 +420,16 @@ void JetStreamGroup::OpsLoop() {
       parking.swap(parking_);
     }
     Park(std::move(parking));
-    for (Op& op : ops) Apply(std::move(op));
+    for (size_t i = 0; i < ops.size();) {
+      size_t end = i;
+      while (end < ops.size() && ops[end].kind == Op::kAck) ++end;
+      if (end > i) {
+        ApplyAcks(absl::MakeSpan(ops).subspan(i, end - i));
+        i = end;
+      } else {
+        Apply(std::move(ops[i++]));
+      }
+    }
     const absl::Time now = absl::Now();
     Tick(now);
     if (now - checked >= kConsumerCheck) {
@@ -441,44 +450,57 @@ void JetStreamGroup::OpsLoop() {
   }
 }
 
+void JetStreamGroup::ApplyAcks(absl::Span<Op> acks) {
+  std::vector<v1::AckResult> results(acks.size());
+  std::vector<std::pair<size_t, uint64_t>> confirming;  // (op, sequence)
+  std::vector<std::string> replies;  // copies: the messages may go meanwhile
+  {
+    MutexLock lock(&mu_);
+    for (size_t op = 0; op < acks.size(); ++op) {
+      for (uint64_t sequence : acks[op].sequences) {
+        auto it = held_.find(sequence);
+        if (it == held_.end() || it->second.member != acks[op].member) {
+          Reject(&results[op], sequence, RefusalLocked(acks[op].member, sequence));
+          continue;
+        }
+        const char* reply = natsMsg_GetReply(it->second.msg);
+        confirming.emplace_back(op, sequence);
+        replies.emplace_back(reply != nullptr ? reply : "");
+      }
+    }
+  }
+  // Off the lock: JetStream confirms each ack (one round trip for all).
+  std::vector<absl::Status> acked = store_->AckAll(replies);
+  MutexLock lock(&mu_);
+  for (size_t i = 0; i < confirming.size(); ++i) {
+    const auto [op, sequence] = confirming[i];
+    if (!acked[i].ok()) {
+      Reject(&results[op], sequence,
+             absl::StrCat("JetStream did not confirm the ack (", acked[i].message(),
+                          "); it may be delivered again"));
+      continue;
+    }
+    results[op].add_acked(sequence);
+    auto it = held_.find(sequence);
+    const char* reply = it != held_.end() ? natsMsg_GetReply(it->second.msg) : nullptr;
+    Held held;  // released unless redelivered meanwhile
+    if (reply != nullptr && replies[i] == reply && ReleaseLocked(sequence, 0, &held)) {
+      Destroy(held.msg);
+    }
+  }
+  for (size_t op = 0; op < acks.size(); ++op) {
+    if (acks[op].sequences.empty()) continue;  // its member left
+    if (auto it = members_.find(acks[op].member); it != members_.end()) {
+      it->second.sink->OnResult(std::move(results[op]));
+    }
+  }
+}
+
 void JetStreamGroup::Apply(Op op) {
   if (op.sequences.empty()) return;  // its member left
   v1::AckResult result;
   std::vector<Parking> parking;
-  if (op.kind == Op::kAck) {
-    std::vector<uint64_t> sequences;
-    std::vector<std::string> replies;  // copies: the messages may go meanwhile
-    {
-      MutexLock lock(&mu_);
-      for (uint64_t sequence : op.sequences) {
-        auto it = held_.find(sequence);
-        if (it == held_.end() || it->second.member != op.member) {
-          Reject(&result, sequence, RefusalLocked(op.member, sequence));
-          continue;
-        }
-        const char* reply = natsMsg_GetReply(it->second.msg);
-        sequences.push_back(sequence);
-        replies.emplace_back(reply != nullptr ? reply : "");
-      }
-    }
-    // Off the lock: JetStream confirms each ack (one round trip for all).
-    std::vector<absl::Status> acked = store_->AckAll(replies);
-    MutexLock lock(&mu_);
-    for (size_t i = 0; i < sequences.size(); ++i) {
-      auto it = held_.find(sequences[i]);
-      const char* reply = it != held_.end() ? natsMsg_GetReply(it->second.msg) : nullptr;
-      const bool same = reply != nullptr && replies[i] == reply;  // not redelivered meanwhile
-      if (!acked[i].ok()) {
-        Reject(&result, sequences[i],
-               absl::StrCat("JetStream did not confirm the ack (", acked[i].message(),
-                            "); it may be delivered again"));
-        continue;
-      }
-      result.add_acked(sequences[i]);
-      Held held;
-      if (same && ReleaseLocked(sequences[i], 0, &held)) Destroy(held.msg);
-    }
-  } else {
+  {
     MutexLock lock(&mu_);
     const absl::Time now = absl::Now();
     for (uint64_t sequence : op.sequences) {
@@ -503,9 +525,6 @@ void JetStreamGroup::Apply(Op op) {
         result.add_extended(sequence);
       }
     }
-  }
-  {
-    MutexLock lock(&mu_);
     if (auto it = members_.find(op.member); it != members_.end()) {
       it->second.sink->OnResult(std::move(result));
     }

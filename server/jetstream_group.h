@@ -2,7 +2,6 @@
 #define SWITCHBOARD_SERVER_JETSTREAM_GROUP_H_
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -140,6 +139,10 @@ class JetStreamGroup : public GroupHandle {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Nak, or park when it had its attempts.
   void GiveBackLocked(Held held, std::vector<Parking>* parking) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Acks, nacks or extensions of one op, answered to its member. A run of
+  // acks (several members' batches) is confirmed by JetStream in one round
+  // trip.
+  void ApplyAcks(absl::Span<Op> acks);
   void Apply(Op op);
   // Expires holds, keeps extensions alive, notices a re-created consumer.
   void Tick(absl::Time now);
@@ -166,7 +169,7 @@ class JetStreamGroup : public GroupHandle {
   absl::btree_map<uint64_t, Held> held_ ABSL_GUARDED_BY(mu_);
   // Holds whose deadline passed here, by sequence: their member.
   absl::flat_hash_map<uint64_t, uint64_t> expired_ ABSL_GUARDED_BY(mu_);
-  std::deque<Op> ops_ ABSL_GUARDED_BY(mu_);
+  std::vector<Op> ops_ ABSL_GUARDED_BY(mu_);
   std::vector<Parking> parking_ ABSL_GUARDED_BY(mu_);  // from Leave()
   uint64_t redeliveries_ ABSL_GUARDED_BY(mu_) = 0;
   // The fetch thread's subscriptions (touched by it, and under mu_).
