@@ -1,6 +1,7 @@
 #include "cli/command_line.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,18 @@ const FlagSpec* FindFlag(const std::vector<FlagSpec>& flags, absl::string_view n
 }
 
 }  // namespace
+
+void PrintCommandError(absl::string_view command, absl::string_view message) {
+  std::fprintf(stderr, "switchboard-cli %.*s: %.*s\n", static_cast<int>(command.size()),
+               command.data(), static_cast<int>(message.size()), message.data());
+}
+
+int CommandUsageError(absl::string_view command, absl::string_view message) {
+  PrintCommandError(command, message);
+  std::fprintf(stderr, "Run 'switchboard-cli %.*s --help' for usage.\n",
+               static_cast<int>(command.size()), command.data());
+  return kExitUsage;
+}
 
 absl::StatusOr<CommandLine> CommandLine::Parse(const std::vector<std::string>& args,
                                                const std::vector<FlagSpec>& flags) {

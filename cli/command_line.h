@@ -23,6 +23,11 @@ enum ExitCode : int {
   kExitUsage = 2,    // bad arguments
 };
 
+// "switchboard-cli COMMAND: MESSAGE" on stderr.
+void PrintCommandError(absl::string_view command, absl::string_view message);
+// The same, then where to find the command's usage; returns kExitUsage.
+int CommandUsageError(absl::string_view command, absl::string_view message);
+
 struct FlagSpec {
   std::string name;  // without dashes, e.g. "addr"
   bool is_bool = false;

@@ -21,16 +21,8 @@
 namespace switchboard::cli {
 namespace {
 
-void PrintError(absl::string_view message) {
-  std::fprintf(stderr, "switchboard-cli consume: %.*s\n", static_cast<int>(message.size()),
-               message.data());
-}
-
-int UsageError(absl::string_view message) {
-  PrintError(message);
-  std::fprintf(stderr, "Run 'switchboard-cli consume --help' for usage.\n");
-  return kExitUsage;
-}
+void PrintError(absl::string_view message) { PrintCommandError("consume", message); }
+int UsageError(absl::string_view message) { return CommandUsageError("consume", message); }
 
 int ReportFailure(const absl::Status& status, absl::string_view address, bool tls) {
   switch (status.code()) {

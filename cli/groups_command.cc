@@ -22,16 +22,8 @@ namespace {
 
 constexpr absl::Duration kCallTimeout = absl::Seconds(15);
 
-void PrintError(absl::string_view message) {
-  std::fprintf(stderr, "switchboard-cli groups: %.*s\n", static_cast<int>(message.size()),
-               message.data());
-}
-
-int UsageError(absl::string_view message) {
-  PrintError(message);
-  std::fprintf(stderr, "Run 'switchboard-cli groups --help' for usage.\n");
-  return kExitUsage;
-}
+void PrintError(absl::string_view message) { PrintCommandError("groups", message); }
+int UsageError(absl::string_view message) { return CommandUsageError("groups", message); }
 
 std::string Age(const google::protobuf::Duration& d) {
   if (d.seconds() == 0 && d.nanos() == 0) return "-";

@@ -25,16 +25,8 @@ namespace {
 constexpr absl::string_view kDefaultUrl = "http://127.0.0.1:8080/webhooks/justcall";
 constexpr absl::string_view kWebhookPath = "/webhooks/justcall";
 
-void PrintError(absl::string_view message) {
-  std::fprintf(stderr, "switchboard-cli send: %.*s\n", static_cast<int>(message.size()),
-               message.data());
-}
-
-int UsageError(absl::string_view message) {
-  PrintError(message);
-  std::fprintf(stderr, "Run 'switchboard-cli send --help' for usage.\n");
-  return kExitUsage;
-}
+void PrintError(absl::string_view message) { PrintCommandError("send", message); }
+int UsageError(absl::string_view message) { return CommandUsageError("send", message); }
 
 // The types, wrapped for --help and error messages.
 std::string TypeList(bool flat = false) {

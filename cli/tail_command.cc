@@ -28,16 +28,8 @@
 namespace switchboard::cli {
 namespace {
 
-void PrintError(absl::string_view message) {
-  std::fprintf(stderr, "switchboard-cli tail: %.*s\n", static_cast<int>(message.size()),
-               message.data());
-}
-
-int UsageError(absl::string_view message) {
-  PrintError(message);
-  std::fprintf(stderr, "Run 'switchboard-cli tail --help' for usage.\n");
-  return kExitUsage;
-}
+void PrintError(absl::string_view message) { PrintCommandError("tail", message); }
+int UsageError(absl::string_view message) { return CommandUsageError("tail", message); }
 
 // The message for a status that ended the subscription, and the exit code.
 int ReportFailure(const absl::Status& status, absl::string_view address, bool tls) {
