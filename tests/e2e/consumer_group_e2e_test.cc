@@ -264,8 +264,9 @@ TEST(ConsumerGroupE2eTest, DeadLettersRequeueDropAndSeek) {
   std::mutex mu;
   std::vector<std::pair<uint64_t, uint32_t>> seen;
   client::Consumer consumer(options);
+  absl::Status run_status;
   std::thread run([&] {
-    consumer.Run([&](const v1::GroupDelivery& d) {
+    run_status = consumer.Run([&](const v1::GroupDelivery& d) {
       std::lock_guard<std::mutex> lock(mu);
       seen.emplace_back(d.event().sequence(), d.delivery_attempt());
       if (d.event().sequence() == posted[1]) {
@@ -342,6 +343,7 @@ TEST(ConsumerGroupE2eTest, DeadLettersRequeueDropAndSeek) {
   }
   consumer.Cancel();
   run.join();
+  EXPECT_TRUE(run_status.ok()) << "Cancel() ends Run() with OK: " << run_status;
 }
 
 // A raw Consume stream, for input no client would send.

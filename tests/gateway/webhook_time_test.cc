@@ -38,11 +38,15 @@ bool ExpectReadAsAbslReadsIt(const std::string& text) {
   const absl::StatusOr<absl::Time> got = ParseWebhookTime(text);
   if (!want.has_value()) {
     EXPECT_FALSE(got.ok()) << "absl::ParseTime rejects it, ParseWebhookTime read " << *got;
-    if (!got.ok()) EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+    if (!got.ok()) {
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+    }
     return false;
   }
   EXPECT_TRUE(got.ok()) << got.status();
-  if (got.ok()) EXPECT_EQ(*got, *want) << "absl::ParseTime reads " << *want;
+  if (got.ok()) {
+    EXPECT_EQ(*got, *want) << "absl::ParseTime reads " << *want;
+  }
   return true;
 }
 

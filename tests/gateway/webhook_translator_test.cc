@@ -31,7 +31,6 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "switchboard/v1/event.pb.h"
 #include "switchboard/v1/options.pb.h"
@@ -47,10 +46,8 @@ using ::google::protobuf::ListValue;
 using ::google::protobuf::Message;
 using ::google::protobuf::Reflection;
 using ::google::protobuf::Struct;
-using ::google::protobuf::Timestamp;
 using ::google::protobuf::Value;
 using ::google::protobuf::util::MessageDifferencer;
-using ::google::protobuf::util::TimeUtil;
 using ::testing::HasSubstr;
 
 // 2026-03-12T15:00:00.123456789Z: distinct from every fixture timestamp, with
@@ -76,12 +73,6 @@ Struct ParseJson(const std::string& json) {
   Struct out;
   const auto status = google::protobuf::util::JsonStringToMessage(json, &out);
   EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
-  return out;
-}
-
-Timestamp ParseRfc3339(const std::string& text) {
-  Timestamp out;
-  EXPECT_TRUE(TimeUtil::FromString(text, &out)) << text;
   return out;
 }
 
