@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
@@ -454,6 +455,7 @@ void JetStreamGroup::ApplyAcks(absl::Span<Op> acks) {
   std::vector<v1::AckResult> results(acks.size());
   std::vector<std::pair<size_t, uint64_t>> confirming;  // (op, sequence)
   std::vector<std::string> replies;  // copies: the messages may go meanwhile
+  absl::flat_hash_set<uint64_t> taken;
   {
     MutexLock lock(&mu_);
     for (size_t op = 0; op < acks.size(); ++op) {
@@ -461,6 +463,10 @@ void JetStreamGroup::ApplyAcks(absl::Span<Op> acks) {
         auto it = held_.find(sequence);
         if (it == held_.end() || it->second.member != acks[op].member) {
           Reject(&results[op], sequence, RefusalLocked(acks[op].member, sequence));
+          continue;
+        }
+        if (!taken.insert(sequence).second) {
+          Reject(&results[op], sequence, "acked twice; the first ack counts");
           continue;
         }
         const char* reply = natsMsg_GetReply(it->second.msg);
