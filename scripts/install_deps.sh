@@ -8,7 +8,7 @@ tests=false
 packages=(build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev
   libboost-dev libsimdjson-dev librocksdb-dev libnats-dev libssl-dev libgtest-dev libgmock-dev
-  libgoogle-perftools-dev curl)
+  libgoogle-perftools-dev curl ccache)
 if $tests; then
   # clang with its sanitizer and libFuzzer runtimes: scripts/sanitize_test.sh;
   # wrk drives bench/run.sh (its --quick smoke test runs in ctest).
