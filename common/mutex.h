@@ -56,8 +56,11 @@ class ABSL_LOCKABLE Mutex {
  public:
   void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() { mu_.lock(); }
   void Unlock() ABSL_UNLOCK_FUNCTION() {
+    // Waiters re-evaluate their conditions, as with absl. Notified before the
+    // unlock: once a thread has the mutex, the unlocking one touches nothing,
+    // so the Mutex may be destroyed then.
+    changed_.notify_all();
     mu_.unlock();
-    changed_.notify_all();  // waiters re-evaluate their conditions, as with absl
   }
   void Await(const Condition& condition) {
     while (!condition.Eval()) changed_.wait(mu_);

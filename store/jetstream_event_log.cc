@@ -150,6 +150,7 @@ absl::Status JetStreamEventLog::Connect() {
   natsOptions_SetErrorHandler(opts.get(), &OnAsyncError, nullptr);
   natsOptions_SetDisconnectedCB(opts.get(), &JetStreamEventLog::OnDisconnected, this);
   natsOptions_SetReconnectedCB(opts.get(), &JetStreamEventLog::OnReconnected, this);
+  natsOptions_SetClosedCB(opts.get(), &JetStreamEventLog::OnClosed, this);
   // Publish at once rather than from the library's flusher thread: a quarter of
   // the POST-to-subscriber latency at the same throughput (README).
   natsOptions_SetSendAsap(opts.get(), true);
@@ -459,7 +460,11 @@ JetStreamEventLog::~JetStreamEventLog() {
   }
   StopTail();
   replay_.reset();
-  if (nc_ != nullptr) natsConnection_Close(nc_);
+  if (nc_ != nullptr) {
+    natsConnection_Close(nc_);
+    // The connection's callbacks use `this`: wait until the last has run.
+    connection_closed_.WaitForNotificationWithTimeout(kCloseTimeout);
+  }
   if (js_ != nullptr) jsCtx_Destroy(js_);
   if (nc_ != nullptr) natsConnection_Destroy(nc_);
 }

@@ -163,6 +163,7 @@ class JetStreamEventLog : public EventLog {
                            void* closure);
   static void OnDisconnected(natsConnection* nc, void* closure);
   static void OnReconnected(natsConnection* nc, void* closure);
+  static void OnClosed(natsConnection* nc, void* closure);
   static void OnLeaderElected(natsConnection* nc, natsSubscription* sub, natsMsg* msg,
                               void* closure);
   // A new stream leader is known: webhooks are taken again at once, and
@@ -217,6 +218,9 @@ class JetStreamEventLog : public EventLog {
   // LEADER_ELECTED.<stream>`); closed in the destructor.
   natsSubscription* elections_ = nullptr;
   Notification elections_closed_;
+  // Set by the library's last callback for the connection (after any
+  // disconnected callback, which uses `this`, has returned).
+  Notification connection_closed_;
 
   std::unique_ptr<JetStreamReplayReader> replay_;  // older events, in bulk
 

@@ -45,6 +45,10 @@ void JetStreamEventLog::OnDisconnected(natsConnection* /*nc*/, void* closure) {
              self->servers_);
 }
 
+void JetStreamEventLog::OnClosed(natsConnection* /*nc*/, void* closure) {
+  static_cast<JetStreamEventLog*>(closure)->connection_closed_.Notify();
+}
+
 void JetStreamEventLog::OnReconnected(natsConnection* nc, void* closure) {
   auto* self = static_cast<JetStreamEventLog*>(closure);
   char url[256] = {0};
