@@ -134,6 +134,8 @@ class ConsumerGroup : public GroupHandle,
     v1::AckResult result;
   };
 
+  // Re-queues (fresh attempts) or drops the chosen dead letters; how many.
+  uint64_t ResolveDeadLetters(absl::Span<const uint64_t> sequences, bool all, bool requeue);
   // Hands waiting events to members with room. Calls sinks.
   void DispatchLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reads the log when the group needs events, then dispatches; loops until

@@ -84,36 +84,16 @@ absl::StatusOr<std::pair<std::vector<v1::DeadLetter>, uint64_t>> ConsumerGroup::
 
 absl::StatusOr<uint64_t> ConsumerGroup::RequeueDeadLetters(absl::Span<const uint64_t> sequences,
                                                            bool all) {
-  std::optional<GroupWrite> write;
-  uint64_t count = 0;
-  {
-    MutexLock lock(&mu_);
-    std::vector<uint64_t> chosen;
-    if (all) {
-      for (const auto& [sequence, info] : dead_) chosen.push_back(sequence);
-    } else {
-      for (uint64_t sequence : sequences) {
-        if (dead_.contains(sequence)) chosen.push_back(sequence);
-      }
-    }
-    for (uint64_t sequence : chosen) {
-      dead_.erase(sequence);
-      dead_deletes_.push_back(sequence);
-      requeued_.insert(sequence);
-      unacked_[sequence] = Unacked{};  // fresh attempts; read back from the log
-      redeliver_.push_front(sequence);
-      ++count;
-    }
-    if (count > 0) dirty_ = true;
-    write = NextWriteLocked();
-  }
-  Issue(std::move(write));
-  Pump();
-  return count;
+  return ResolveDeadLetters(sequences, all, /*requeue=*/true);
 }
 
 absl::StatusOr<uint64_t> ConsumerGroup::DropDeadLetters(absl::Span<const uint64_t> sequences,
                                                         bool all) {
+  return ResolveDeadLetters(sequences, all, /*requeue=*/false);
+}
+
+uint64_t ConsumerGroup::ResolveDeadLetters(absl::Span<const uint64_t> sequences, bool all,
+                                           bool requeue) {
   std::optional<GroupWrite> write;
   uint64_t count = 0;
   {
@@ -129,12 +109,18 @@ absl::StatusOr<uint64_t> ConsumerGroup::DropDeadLetters(absl::Span<const uint64_
     for (uint64_t sequence : chosen) {
       dead_.erase(sequence);
       dead_deletes_.push_back(sequence);
+      if (requeue) {
+        requeued_.insert(sequence);
+        unacked_[sequence] = Unacked{};  // fresh attempts; read back from the log
+        redeliver_.push_front(sequence);
+      }
       ++count;
     }
     if (count > 0) dirty_ = true;
     write = NextWriteLocked();
   }
   Issue(std::move(write));
+  if (requeue) Pump();
   return count;
 }
 

@@ -139,6 +139,9 @@ class JetStreamGroup : public GroupHandle {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Nak, or park when it had its attempts.
   void GiveBackLocked(Held held, std::vector<Parking>* parking) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Re-queues or drops the chosen dead letters; how many.
+  absl::StatusOr<uint64_t> ResolveDeadLetters(absl::Span<const uint64_t> sequences, bool all,
+                                              bool requeue);
   // Acks, nacks or extensions of one op, answered to its member. A run of
   // acks (several members' batches) is confirmed by JetStream in one round
   // trip.

@@ -78,6 +78,16 @@ absl::StatusOr<std::pair<std::vector<v1::DeadLetter>, uint64_t>> JetStreamGroup:
 
 absl::StatusOr<uint64_t> JetStreamGroup::RequeueDeadLetters(absl::Span<const uint64_t> sequences,
                                                             bool all) {
+  return ResolveDeadLetters(sequences, all, /*requeue=*/true);
+}
+
+absl::StatusOr<uint64_t> JetStreamGroup::DropDeadLetters(absl::Span<const uint64_t> sequences,
+                                                         bool all) {
+  return ResolveDeadLetters(sequences, all, /*requeue=*/false);
+}
+
+absl::StatusOr<uint64_t> JetStreamGroup::ResolveDeadLetters(absl::Span<const uint64_t> sequences,
+                                                            bool all, bool requeue) {
   absl::StatusOr<std::vector<v1::DeadLetter>> dead = store_->DeadLetters(settings_.name);
   if (!dead.ok()) return dead.status();
   uint64_t count = 0;
@@ -87,26 +97,10 @@ absl::StatusOr<uint64_t> JetStreamGroup::RequeueDeadLetters(absl::Span<const uin
     }
     // Queued first: a failure in between leaves it both queued and parked,
     // never lost.
-    if (absl::Status queued = store_->Requeue(settings_.name, letter.sequence()); !queued.ok()) {
-      return queued;
-    }
-    if (absl::Status removed = store_->DeleteDeadLetter(settings_.name, letter.sequence());
-        !removed.ok()) {
-      return removed;
-    }
-    ++count;
-  }
-  return count;
-}
-
-absl::StatusOr<uint64_t> JetStreamGroup::DropDeadLetters(absl::Span<const uint64_t> sequences,
-                                                         bool all) {
-  absl::StatusOr<std::vector<v1::DeadLetter>> dead = store_->DeadLetters(settings_.name);
-  if (!dead.ok()) return dead.status();
-  uint64_t count = 0;
-  for (const v1::DeadLetter& letter : *dead) {
-    if (!all && std::find(sequences.begin(), sequences.end(), letter.sequence()) == sequences.end()) {
-      continue;
+    if (requeue) {
+      if (absl::Status queued = store_->Requeue(settings_.name, letter.sequence()); !queued.ok()) {
+        return queued;
+      }
     }
     if (absl::Status removed = store_->DeleteDeadLetter(settings_.name, letter.sequence());
         !removed.ok()) {
