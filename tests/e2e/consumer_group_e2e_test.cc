@@ -148,6 +148,20 @@ v1::GroupInfo GetGroup(const SwitchboardProcess& server, const std::string& grou
   return response.group();
 }
 
+// A member's nack reaches the server after its handler returned, and parking
+// the event may take a store round trip more: waits until the group counts
+// `count` dead letters (or `timeout` passes) and returns what it counts.
+uint64_t WaitForDeadLetters(const SwitchboardProcess& server, const std::string& group,
+                            uint64_t count, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  uint64_t dead_letters = GetGroup(server, group).dead_letters();
+  while (dead_letters != count && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+    dead_letters = GetGroup(server, group).dead_letters();
+  }
+  return dead_letters;
+}
+
 TEST(ConsumerGroupE2eTest, ThreeMembersShareTenThousandEventsExactlyOnce) {
   SwitchboardProcess server;
   ASSERT_TRUE(server.Start({"--store=memory"}));
@@ -278,7 +292,7 @@ TEST(ConsumerGroupE2eTest, DeadLettersRequeueDropAndSeek) {
   });
   const absl::Time deadline = absl::Now() + absl::Seconds(15);
   while (failures < 3 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
-  absl::SleepFor(absl::Milliseconds(300));
+  ASSERT_EQ(WaitForDeadLetters(server, "dead", 1, absl::Seconds(5)), 1u);
   EXPECT_EQ(failures, 3) << "not delivered exactly max_delivery_attempts times";
   auto admin = Admin(server);
   {
@@ -303,6 +317,7 @@ TEST(ConsumerGroupE2eTest, DeadLettersRequeueDropAndSeek) {
   }
   while (failures < 6 && absl::Now() < deadline + absl::Seconds(10)) absl::SleepFor(absl::Milliseconds(20));
   EXPECT_EQ(failures, 6) << "a re-queued dead letter gets fresh attempts";
+  ASSERT_EQ(WaitForDeadLetters(server, "dead", 1, absl::Seconds(5)), 1u) << "parked again";
   {
     grpc::ClientContext context;
     v1::DropDeadLettersRequest request;
