@@ -379,6 +379,15 @@ absl::Status JetStreamEventLog::PollStream(absl::Duration timeout) {
     return JetStreamApiError(s, code, absl::StrCat("reading the state of stream ", options_.stream),
                              servers_, timeout);
   }
+  if (const jsClusterInfo* cluster = info->Cluster;
+      cluster != nullptr && cluster->Name != nullptr && cluster->Name[0] != '\0' &&
+      (cluster->Leader == nullptr || cluster->Leader[0] == '\0')) {
+    // A stream without a leader lets a replica answer with its own state;
+    // publishes still find no stream.
+    return absl::UnavailableError(absl::StrCat(
+        "stream ", options_.stream, " has no leader (an election is under way; is a majority of "
+        "its NATS nodes up and connected?)"));
+  }
   const jsStreamState& state = info->State;
   if (state.LastSeq < known_last) {
     return absl::UnavailableError(absl::StrFormat(
