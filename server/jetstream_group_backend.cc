@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "server/event_filter.h"
+#include "store/nats_util.h"
 
 namespace switchboard::server {
 namespace {
@@ -63,8 +64,13 @@ std::vector<v1::GroupInfo> JetStreamGroupBackend::Snapshot() const {
 
 JetStreamGroupBackend::~JetStreamGroupBackend() {
   Shutdown(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down"));
-  MutexLock lock(&mu_);
-  groups_.clear();  // joins the groups' threads
+  {
+    MutexLock lock(&mu_);
+    groups_.clear();  // joins the groups' threads
+  }
+  store_.reset();
+  if (js_ != nullptr) jsCtx_Destroy(js_);
+  if (nc_ != nullptr) natsConnection_Destroy(nc_);
 }
 
 absl::Status JetStreamGroupBackend::Start() {
@@ -73,8 +79,18 @@ absl::Status JetStreamGroupBackend::Start() {
   options.subject_prefix = log_->options().subject_prefix;
   options.replicas = log_->replicas();
   options.api_timeout = log_->options().api_timeout;
+  absl::StatusOr<natsConnection*> nc = log_->ConnectBuffered("consumer groups");
+  if (!nc.ok()) return nc.status();
+  nc_ = *nc;
+  jsOptions js_options;
+  jsOptions_Init(&js_options);
+  js_options.Wait = NatsMillis(options.api_timeout);
+  if (natsConnection_JetStream(&js_, nc_, &js_options) != NATS_OK) {
+    js_ = nullptr;
+    return absl::InternalError("consumer groups: cannot create a JetStream context");
+  }
   absl::StatusOr<std::unique_ptr<JetStreamGroupStore>> store =
-      JetStreamGroupStore::Open(log_->connection(), log_->jetstream(), options);
+      JetStreamGroupStore::Open(nc_, js_, options);
   if (!store.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "consumer groups on JetStream: ", store.status().message(),

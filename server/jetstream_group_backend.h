@@ -65,6 +65,10 @@ class JetStreamGroupBackend : public GroupBackend {
 
   JetStreamEventLog* const log_;
   const Options options_;
+  // The groups' own connection (buffered: a batch of acks leaves in a few
+  // writes) and its JetStream context; destroyed after the groups.
+  natsConnection* nc_ = nullptr;
+  jsCtx* js_ = nullptr;
   std::unique_ptr<JetStreamGroupStore> store_;
 
   mutable Mutex mu_;

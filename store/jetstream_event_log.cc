@@ -125,7 +125,8 @@ JetStreamEventLog::JetStreamEventLog(Options options)
       subject_filter_(absl::StrCat(options_.subject_prefix, ".>")),
       servers_(RedactedServers(options_.servers)) {}
 
-absl::Status JetStreamEventLog::Connect() {
+absl::StatusOr<std::unique_ptr<natsOptions, NatsDeleter>> JetStreamEventLog::ConnectionOptions(
+    absl::string_view name) const {
   natsOptions* raw = nullptr;
   if (natsOptions_Create(&raw) != NATS_OK) return absl::InternalError("natsOptions_Create failed");
   std::unique_ptr<natsOptions, NatsDeleter> opts(raw);
@@ -138,7 +139,7 @@ absl::Status JetStreamEventLog::Connect() {
     return absl::InvalidArgumentError(
         absl::StrCat("--nats_url=", urls, " is not a list of NATS URLs: ", NatsErrorText(s)));
   }
-  natsOptions_SetName(opts.get(), options_.connection_name.c_str());
+  natsOptions_SetName(opts.get(), std::string(name).c_str());
   natsOptions_SetTimeout(opts.get(), NatsMillis(options_.connect_timeout));
   natsOptions_SetAllowReconnect(opts.get(), true);
   natsOptions_SetMaxReconnect(opts.get(), -1);  // forever: the log recovers by itself
@@ -148,12 +149,6 @@ absl::Status JetStreamEventLog::Connect() {
   natsOptions_SetMaxPingsOut(opts.get(), 3);
   natsOptions_SetRetryOnFailedConnect(opts.get(), false, nullptr, nullptr);  // fail fast
   natsOptions_SetErrorHandler(opts.get(), &OnAsyncError, nullptr);
-  natsOptions_SetDisconnectedCB(opts.get(), &JetStreamEventLog::OnDisconnected, this);
-  natsOptions_SetReconnectedCB(opts.get(), &JetStreamEventLog::OnReconnected, this);
-  natsOptions_SetClosedCB(opts.get(), &JetStreamEventLog::OnClosed, this);
-  // Publish at once rather than from the library's flusher thread: a quarter of
-  // the POST-to-subscriber latency at the same throughput (README).
-  natsOptions_SetSendAsap(opts.get(), true);
   if (!options_.creds_file.empty()) {
     s = natsOptions_SetUserCredentialsFromFiles(opts.get(), options_.creds_file.c_str(), nullptr);
     if (s != NATS_OK) {
@@ -184,12 +179,24 @@ absl::Status JetStreamEventLog::Connect() {
                                                      NatsErrorText(s)));
     }
   }
+  return opts;
+}
 
-  s = natsConnection_Connect(&nc_, opts.get());
+absl::Status JetStreamEventLog::Connect() {
+  absl::StatusOr<std::unique_ptr<natsOptions, NatsDeleter>> opts =
+      ConnectionOptions(options_.connection_name);
+  if (!opts.ok()) return opts.status();
+  natsOptions_SetDisconnectedCB(opts->get(), &JetStreamEventLog::OnDisconnected, this);
+  natsOptions_SetReconnectedCB(opts->get(), &JetStreamEventLog::OnReconnected, this);
+  natsOptions_SetClosedCB(opts->get(), &JetStreamEventLog::OnClosed, this);
+  // Publish at once rather than from the library's flusher thread: a quarter of
+  // the POST-to-subscriber latency at the same throughput (README).
+  natsOptions_SetSendAsap(opts->get(), true);
+  natsStatus s = natsConnection_Connect(&nc_, opts->get());
   if (s != NATS_OK) {
     nc_ = nullptr;
     return absl::FailedPreconditionError(absl::StrCat(
-        "cannot connect to NATS at ", urls, ": ", NatsErrorText(s),
+        "cannot connect to NATS at ", servers_, ": ", NatsErrorText(s),
         ". Check --nats_url, that nats-server is running and reachable, and the credentials and "
         "TLS flags (--nats_creds, --nats_tls_ca, --nats_tls_cert, --nats_tls_key)"));
   }
@@ -208,6 +215,20 @@ absl::Status JetStreamEventLog::Connect() {
   }
   return absl::OkStatus();
 }
+
+absl::StatusOr<natsConnection*> JetStreamEventLog::ConnectBuffered(
+    absl::string_view purpose) const {
+  absl::StatusOr<std::unique_ptr<natsOptions, NatsDeleter>> opts =
+      ConnectionOptions(absl::StrCat(options_.connection_name, " (", purpose, ")"));
+  if (!opts.ok()) return opts.status();
+  natsConnection* nc = nullptr;
+  if (natsStatus s = natsConnection_Connect(&nc, opts->get()); s != NATS_OK) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to NATS at ", servers_, " for ",
+                                               purpose, ": ", NatsErrorText(s)));
+  }
+  return nc;
+}
+
 absl::Status JetStreamEventLog::EnsureStream() {
   const std::string& urls = servers_;
   jsStreamInfo* raw = nullptr;

@@ -19,6 +19,7 @@
 #include "nats/nats.h"
 #include "store/event_log.h"
 #include "store/jetstream_replay_reader.h"
+#include "store/nats_util.h"
 
 namespace switchboard {
 
@@ -124,10 +125,11 @@ class JetStreamEventLog : public EventLog {
   std::string Describe() const;
 
   // For the consumer groups on this stream (server/jetstream_group_backend.h):
-  // the connection's JetStream context, owned by the log (valid until it is
-  // destroyed; thread-safe), and the options it was opened with.
-  jsCtx* jetstream() const { return js_; }
-  natsConnection* connection() const { return nc_; }
+  // a connection of their own to the same servers, with the same credentials
+  // and TLS, that buffers what it sends (the log's sends each message at once:
+  // low latency for webhooks, one system call per ack for a group). `purpose`
+  // goes into the connection's name. The caller destroys it.
+  absl::StatusOr<natsConnection*> ConnectBuffered(absl::string_view purpose) const;
   const Options& options() const { return options_; }
   // The stream's replicas (as it exists, whatever the flag said).
   int replicas() const { return replicas_; }
@@ -144,6 +146,10 @@ class JetStreamEventLog : public EventLog {
 
   explicit JetStreamEventLog(Options options);
   absl::Status Connect();
+  // The options every connection of the log has: servers, name, timeouts,
+  // reconnects, credentials, TLS.
+  absl::StatusOr<std::unique_ptr<natsOptions, NatsDeleter>> ConnectionOptions(
+      absl::string_view name) const;
   absl::Status EnsureStream();
   absl::Status CheckStream(const jsStreamInfo& info);
   absl::Status CreateStream();

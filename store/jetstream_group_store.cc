@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -45,6 +47,19 @@ std::string DerivedName(absl::string_view stream, absl::string_view suffix) {
   std::string name;
   for (char c : stream) name.push_back(absl::ascii_isalnum(c) || c == '-' ? c : '_');
   return absl::StrCat(name, suffix);
+}
+
+// The part of an ack subject that names the consumer: `$JS.ACK.<stream>.
+// <consumer>` (or the longer form with a domain and an account hash), or
+// empty when `reply` is not an ack subject.
+absl::string_view AckConsumer(absl::string_view reply) {
+  if (!absl::StartsWith(reply, "$JS.ACK.")) return {};
+  const size_t tokens = std::count(reply.begin(), reply.end(), '.') + 1;
+  const size_t kept = tokens == 9 ? 4 : tokens == 11 || tokens == 12 ? 6 : 0;
+  if (kept == 0) return {};
+  size_t end = 0;
+  for (size_t i = 0; i < kept; ++i) end = reply.find('.', end) + 1;
+  return reply.substr(0, end - 1);
 }
 
 std::string ConsumerName(absl::string_view group) {
@@ -386,10 +401,19 @@ absl::Status JetStreamGroupStore::Delete(absl::string_view group) {
 
 std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::string> messages,
                                                       absl::string_view verdict) {
-  const std::string payload(verdict);
   std::vector<absl::Status> results(messages.size(),
                                     absl::UnavailableError("JetStream did not confirm the ack"));
   if (messages.empty()) return results;
+  // A consumer applies the acks it gets in the order they were sent on one
+  // connection, so its answer to the last one confirms them all: only that
+  // one asks for an answer. (A batch may hold messages of two consumers, the
+  // group's and its re-queue consumer.)
+  absl::flat_hash_map<absl::string_view, size_t> last_of_consumer;
+  std::vector<absl::string_view> consumer_of(messages.size());
+  for (size_t i = 0; i < messages.size(); ++i) {
+    consumer_of[i] = AckConsumer(messages[i]);
+    if (!consumer_of[i].empty()) last_of_consumer[consumer_of[i]] = i;
+  }
   natsInbox* inbox = nullptr;
   natsInbox_Create(&inbox);
   natsSubscription* sub = nullptr;
@@ -399,33 +423,51 @@ std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::stri
     for (absl::Status& result : results) result = absl::UnavailableError("not connected to NATS");
     return results;
   }
-  // Every +ACK leaves at once; JetStream answers each once it has applied it.
-  size_t sent = 0;
+  const std::string payload(verdict);
+  absl::flat_hash_set<absl::string_view> unsent;  // consumers an ack of which did not leave
+  size_t asked = 0;
   for (size_t i = 0; i < messages.size(); ++i) {
-    if (messages[i].empty() ||
-        natsConnection_PublishRequestString(nc_, messages[i].c_str(),
-                                            absl::StrCat(inbox, ".", i).c_str(),
-                                            payload.c_str()) != NATS_OK) {
-      results[i] = absl::UnavailableError("the ack could not be sent to NATS");
+    if (consumer_of[i].empty()) {
+      results[i] = absl::UnavailableError("not a JetStream message");
       continue;
     }
-    ++sent;
+    const bool last = last_of_consumer[consumer_of[i]] == i;
+    const natsStatus s =
+        last ? natsConnection_PublishRequestString(nc_, messages[i].c_str(),
+                                                   absl::StrCat(inbox, ".", i).c_str(),
+                                                   payload.c_str())
+             : natsConnection_PublishString(nc_, messages[i].c_str(), payload.c_str());
+    if (s != NATS_OK) {
+      unsent.insert(consumer_of[i]);
+      continue;
+    }
+    if (last && !unsent.contains(consumer_of[i])) ++asked;
   }
-  natsConnection_Flush(nc_);
+  // No flush: the library's flusher sends what is buffered at once, and the
+  // answers below show it arrived.
+  absl::flat_hash_map<absl::string_view, absl::Status> confirmed;
   const absl::Time deadline = absl::Now() + options_.api_timeout;
-  for (size_t answered = 0; answered < sent;) {
+  for (size_t answered = 0; answered < asked;) {
     const int64_t wait = std::max<int64_t>(NatsMillis(deadline - absl::Now()), 1);
     natsMsg* reply = nullptr;
     if (natsSubscription_NextMsg(&reply, sub, wait) != NATS_OK) break;
     absl::string_view subject = natsMsg_GetSubject(reply);
     size_t index = 0;
     if (absl::SimpleAtoi(subject.substr(subject.rfind('.') + 1), &index) && index < results.size()) {
-      results[index] = natsMsg_IsNoResponders(reply)
-                           ? absl::UnavailableError("the group's consumer is gone (sought or deleted)")
-                           : absl::OkStatus();
+      confirmed[consumer_of[index]] =
+          natsMsg_IsNoResponders(reply)
+              ? absl::UnavailableError("the group's consumer is gone (sought or deleted)")
+              : absl::OkStatus();
       ++answered;
     }
     natsMsg_Destroy(reply);
+  }
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (consumer_of[i].empty() || unsent.contains(consumer_of[i])) {
+      if (!consumer_of[i].empty()) results[i] = absl::UnavailableError("the ack could not be sent to NATS");
+      continue;
+    }
+    if (auto it = confirmed.find(consumer_of[i]); it != confirmed.end()) results[i] = it->second;
   }
   natsSubscription_Unsubscribe(sub);
   natsSubscription_Destroy(sub);
