@@ -51,9 +51,11 @@ JetStreamGroup::JetStreamGroup(GroupSettings settings, EventFilter filter,
 JetStreamGroup::~JetStreamGroup() {
   Shutdown(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down"));
   if (fetcher_.joinable()) fetcher_.join();
+  if (taker_.joinable()) taker_.join();
   if (operator_.joinable()) operator_.join();
   MutexLock lock(&mu_);
   ForgetHeldLocked();
+  DropFetchedLocked(/*nak=*/false);
   UnbindLocked();
   for (Parking& p : parking_) Destroy(p.msg);  // redelivered, then parked by another fetch
 }
@@ -67,6 +69,7 @@ void JetStreamGroup::Shutdown(const grpc::Status& status) {
   // Back to the group at once (other instances' members take them).
   for (auto& [sequence, held] : held_) natsMsg_Nak(held.msg, nullptr);
   ForgetHeldLocked();
+  DropFetchedLocked(/*nak=*/true);
 }
 
 bool JetStreamGroup::deleted() const {
@@ -102,6 +105,7 @@ void JetStreamGroup::StartThreadsLocked() {
   if (threads_started_) return;
   threads_started_ = true;
   fetcher_ = std::thread([this] { FetchLoop(); });
+  taker_ = std::thread([this] { TakeLoop(); });
   operator_ = std::thread([this] { OpsLoop(); });
 }
 
@@ -196,7 +200,7 @@ void JetStreamGroup::FetchLoop() {
     {
       MutexLock lock(&mu_);
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return stopping_ || RoomLocked() > 0;
+        return stopping_ || RoomLocked() > fetched_count_;
       };
       mu_.Await(Condition(&ready));
       if (stopping_) return;
@@ -207,7 +211,7 @@ void JetStreamGroup::FetchLoop() {
       }
       events = events_;
       requeued = requeued_;
-      batch = static_cast<int>(std::min<uint32_t>(RoomLocked(), kFetchBatch));
+      batch = static_cast<int>(std::min<uint32_t>(RoomLocked() - fetched_count_, kFetchBatch));
     }
     // Re-queued dead letters first, without waiting; then events, waiting
     // a little for the first one.
@@ -221,7 +225,7 @@ void JetStreamGroup::FetchLoop() {
       for (int i = 0; i < list.Count; ++i) list.Msgs[i] = nullptr;  // ours now
       natsMsgList_Destroy(&list);
       batch -= static_cast<int>(messages.size());
-      Take(std::move(messages), /*requeued=*/true);
+      Queue(std::move(messages), /*requeued=*/true);
       if (batch <= 0) continue;
     }
     natsMsgList fetched{};
@@ -231,7 +235,7 @@ void JetStreamGroup::FetchLoop() {
       std::vector<natsMsg*> messages(fetched.Msgs, fetched.Msgs + fetched.Count);
       for (int i = 0; i < fetched.Count; ++i) fetched.Msgs[i] = nullptr;
       natsMsgList_Destroy(&fetched);
-      Take(std::move(messages), /*requeued=*/false);
+      Queue(std::move(messages), /*requeued=*/false);
     } else if (s != NATS_TIMEOUT) {
       // The consumer went away (deleted, re-created by a seek, a node lost):
       // bind again, or learn the group is gone.
@@ -243,7 +247,38 @@ void JetStreamGroup::FetchLoop() {
   }
 }
 
+void JetStreamGroup::Queue(std::vector<natsMsg*> messages, bool requeued) {
+  MutexLock lock(&mu_);
+  if (stopping_) {
+    for (natsMsg* msg : messages) {
+      natsMsg_Nak(msg, nullptr);
+      Destroy(msg);
+    }
+    return;
+  }
+  fetched_count_ += static_cast<uint32_t>(messages.size());
+  fetched_.push_back({std::move(messages), requeued});
+}
+
+void JetStreamGroup::TakeLoop() {
+  for (;;) {
+    Fetched batch;
+    {
+      MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !fetched_.empty();
+      };
+      mu_.Await(Condition(&ready));
+      if (stopping_) return;
+      batch = std::move(fetched_.front());
+      fetched_.pop_front();
+    }
+    Take(std::move(batch.messages), batch.requeued);
+  }
+}
+
 void JetStreamGroup::Take(std::vector<natsMsg*> messages, bool requeued) {
+  const uint32_t count = static_cast<uint32_t>(messages.size());
   std::vector<Held> ready;
   std::vector<Parking> parking;
   const absl::Time now = absl::Now();
@@ -294,6 +329,7 @@ void JetStreamGroup::Take(std::vector<natsMsg*> messages, bool requeued) {
   }
   Park(std::move(parking));
   MutexLock lock(&mu_);
+  fetched_count_ -= count;
   HandOutLocked(std::move(ready));
 }
 
@@ -444,6 +480,7 @@ void JetStreamGroup::OpsLoop() {
         if (consumer_created_ns_ != 0 && state->created_ns != consumer_created_ns_) {
           LogInfo("consumer group %s was sought; events held here are forgotten", settings_.name);
           ForgetHeldLocked();
+          DropFetchedLocked(/*nak=*/false);
           rebind_ = true;
         }
         consumer_created_ns_ = state->created_ns;
@@ -567,6 +604,17 @@ void JetStreamGroup::Tick(absl::Time now) {
     expired_[sequence] = held.member;
     Destroy(held.msg);
   }
+}
+
+void JetStreamGroup::DropFetchedLocked(bool nak) {
+  for (Fetched& batch : fetched_) {
+    fetched_count_ -= static_cast<uint32_t>(batch.messages.size());
+    for (natsMsg* msg : batch.messages) {
+      if (nak) natsMsg_Nak(msg, nullptr);
+      Destroy(msg);
+    }
+  }
+  fetched_.clear();
 }
 
 void JetStreamGroup::ForgetHeldLocked() {

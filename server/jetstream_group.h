@@ -2,6 +2,7 @@
 #define SWITCHBOARD_SERVER_JETSTREAM_GROUP_H_
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -123,12 +124,23 @@ class JetStreamGroup : public GroupHandle {
     uint32_t attempts;
   };
 
+  // Fetched messages on their way from the fetch thread to the take thread.
+  struct Fetched {
+    std::vector<natsMsg*> messages;  // owned
+    bool requeued;
+  };
+
   void StartThreadsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The fetch thread asks for the next batch while the take thread decodes
+  // and hands out the last one: JetStream never waits for us in between.
   void FetchLoop();
+  void TakeLoop();
   void OpsLoop();
   // Binds the pull subscriptions (after a failure, a seek, at first).
   bool BindLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void UnbindLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // From the fetch thread to the take thread (naked when stopping).
+  void Queue(std::vector<natsMsg*> messages, bool requeued);
   // Fetched messages: parks, skips what does not match, hands the rest out.
   void Take(std::vector<natsMsg*> messages, bool requeued);
   // Hands `held` to a member with room (or naks it when none has).
@@ -150,6 +162,8 @@ class JetStreamGroup : public GroupHandle {
   // Expires holds, keeps extensions alive, notices a re-created consumer.
   void Tick(absl::Time now);
   void ForgetHeldLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Fetched, not yet taken: back to the group (`nak`), or forgotten.
+  void DropFetchedLocked(bool nak) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Why `member` cannot ack, nack or extend `sequence`.
   std::string RefusalLocked(uint64_t member, uint64_t sequence) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -179,8 +193,11 @@ class JetStreamGroup : public GroupHandle {
   natsSubscription* events_ ABSL_GUARDED_BY(mu_) = nullptr;
   natsSubscription* requeued_ ABSL_GUARDED_BY(mu_) = nullptr;
   bool rebind_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<Fetched> fetched_ ABSL_GUARDED_BY(mu_);
+  uint32_t fetched_count_ ABSL_GUARDED_BY(mu_) = 0;  // messages in fetched_ or being taken
   int64_t consumer_created_ns_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread fetcher_;
+  std::thread taker_;
   std::thread operator_;
 };
 
