@@ -439,9 +439,9 @@ std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::stri
              : natsConnection_PublishString(nc_, messages[i].c_str(), payload.c_str());
     if (s != NATS_OK) {
       unsent.insert(consumer_of[i]);
-      continue;
+    } else if (last) {
+      ++asked;
     }
-    if (last && !unsent.contains(consumer_of[i])) ++asked;
   }
   // No flush: the library's flusher sends what is buffered at once, and the
   // answers below show it arrived.
@@ -463,11 +463,12 @@ std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::stri
     natsMsg_Destroy(reply);
   }
   for (size_t i = 0; i < messages.size(); ++i) {
-    if (consumer_of[i].empty() || unsent.contains(consumer_of[i])) {
-      if (!consumer_of[i].empty()) results[i] = absl::UnavailableError("the ack could not be sent to NATS");
-      continue;
+    if (consumer_of[i].empty()) continue;
+    if (unsent.contains(consumer_of[i])) {
+      results[i] = absl::UnavailableError("the ack could not be sent to NATS");
+    } else if (auto it = confirmed.find(consumer_of[i]); it != confirmed.end()) {
+      results[i] = it->second;
     }
-    if (auto it = confirmed.find(consumer_of[i]); it != confirmed.end()) results[i] = it->second;
   }
   natsSubscription_Unsubscribe(sub);
   natsSubscription_Destroy(sub);

@@ -97,7 +97,9 @@ class JetStreamGroupStore {
 
   // Confirmed acks: sends `verdict` ("+ACK", or "+TERM" to end a message's
   // deliveries) to every message's reply subject at once and waits (at most
-  // api_timeout) for JetStream to confirm each. One status per message.
+  // api_timeout) for JetStream to confirm them: the last one of each consumer
+  // asks for an answer, which confirms the ones before it (a consumer applies
+  // acks in the order they arrive). One status per message.
   std::vector<absl::Status> AckAll(absl::Span<const std::string> reply_subjects,
                                    absl::string_view verdict = "+ACK");
 
