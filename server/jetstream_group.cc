@@ -249,15 +249,9 @@ void JetStreamGroup::FetchLoop() {
 
 void JetStreamGroup::Queue(std::vector<natsMsg*> messages, bool requeued) {
   MutexLock lock(&mu_);
-  if (stopping_) {
-    for (natsMsg* msg : messages) {
-      natsMsg_Nak(msg, nullptr);
-      Destroy(msg);
-    }
-    return;
-  }
   fetched_count_ += static_cast<uint32_t>(messages.size());
   fetched_.push_back({std::move(messages), requeued});
+  if (stopping_) DropFetchedLocked(/*nak=*/true);  // nobody takes them now
 }
 
 void JetStreamGroup::TakeLoop() {

@@ -10,7 +10,6 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "server/event_filter.h"
-#include "store/nats_util.h"
 
 namespace switchboard::server {
 namespace {
@@ -64,13 +63,8 @@ std::vector<v1::GroupInfo> JetStreamGroupBackend::Snapshot() const {
 
 JetStreamGroupBackend::~JetStreamGroupBackend() {
   Shutdown(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down"));
-  {
-    MutexLock lock(&mu_);
-    groups_.clear();  // joins the groups' threads
-  }
-  store_.reset();
-  if (js_ != nullptr) jsCtx_Destroy(js_);
-  if (nc_ != nullptr) natsConnection_Destroy(nc_);
+  MutexLock lock(&mu_);
+  groups_.clear();  // joins the groups' threads; the store, then the connection, go after
 }
 
 absl::Status JetStreamGroupBackend::Start() {
@@ -81,16 +75,17 @@ absl::Status JetStreamGroupBackend::Start() {
   options.api_timeout = log_->options().api_timeout;
   absl::StatusOr<natsConnection*> nc = log_->ConnectBuffered("consumer groups");
   if (!nc.ok()) return nc.status();
-  nc_ = *nc;
+  nc_.reset(*nc);
   jsOptions js_options;
   jsOptions_Init(&js_options);
   js_options.Wait = NatsMillis(options.api_timeout);
-  if (natsConnection_JetStream(&js_, nc_, &js_options) != NATS_OK) {
-    js_ = nullptr;
+  jsCtx* js = nullptr;
+  if (natsConnection_JetStream(&js, nc_.get(), &js_options) != NATS_OK) {
     return absl::InternalError("consumer groups: cannot create a JetStream context");
   }
+  js_.reset(js);
   absl::StatusOr<std::unique_ptr<JetStreamGroupStore>> store =
-      JetStreamGroupStore::Open(nc_, js_, options);
+      JetStreamGroupStore::Open(nc_.get(), js_.get(), options);
   if (!store.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "consumer groups on JetStream: ", store.status().message(),

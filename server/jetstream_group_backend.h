@@ -17,6 +17,7 @@
 #include "server/jetstream_group.h"
 #include "store/jetstream_event_log.h"
 #include "store/jetstream_group_store.h"
+#include "store/nats_util.h"
 
 namespace switchboard::server {
 
@@ -67,8 +68,8 @@ class JetStreamGroupBackend : public GroupBackend {
   const Options options_;
   // The groups' own connection (buffered: a batch of acks leaves in a few
   // writes) and its JetStream context; destroyed after the groups.
-  natsConnection* nc_ = nullptr;
-  jsCtx* js_ = nullptr;
+  std::unique_ptr<natsConnection, NatsDeleter> nc_;
+  std::unique_ptr<jsCtx, NatsDeleter> js_;
   std::unique_ptr<JetStreamGroupStore> store_;
 
   mutable Mutex mu_;

@@ -40,6 +40,8 @@ struct NatsDeleter {
   void operator()(jsConsumerInfo* p) const { jsConsumerInfo_Destroy(p); }
   void operator()(natsMsg* p) const { natsMsg_Destroy(p); }
   void operator()(kvEntry* p) const { kvEntry_Destroy(p); }
+  void operator()(jsCtx* p) const { jsCtx_Destroy(p); }
+  void operator()(natsConnection* p) const { natsConnection_Destroy(p); }
 };
 
 }  // namespace switchboard
