@@ -1,6 +1,9 @@
 #include "server/jetstream_group.h"
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -26,6 +29,17 @@ constexpr absl::Duration kConsumerCheck = absl::Seconds(1);
 constexpr size_t kExpiredKept = 10000;
 // Pause after a failed fetch or bind.
 constexpr absl::Duration kRetryPause = absl::Milliseconds(200);
+
+// A thread named `name` (at most 15 characters) running `body`. Named so
+// that `top -H` and profiles tell the group's threads apart; unnamed, they
+// would inherit the name of the gRPC thread that ran the first Join.
+template <typename Body>
+std::thread NamedThread(const char* name, Body body) {
+  return std::thread([name, body] {
+    pthread_setname_np(pthread_self(), name);
+    body();
+  });
+}
 
 void Destroy(natsMsg* msg) {
   if (msg != nullptr) natsMsg_Destroy(msg);
@@ -104,9 +118,9 @@ uint64_t JetStreamGroup::Join(GroupMemberSink* sink, uint32_t max_unacked, std::
 void JetStreamGroup::StartThreadsLocked() {
   if (threads_started_) return;
   threads_started_ = true;
-  fetcher_ = std::thread([this] { FetchLoop(); });
-  taker_ = std::thread([this] { TakeLoop(); });
-  operator_ = std::thread([this] { OpsLoop(); });
+  fetcher_ = NamedThread("sb-group-fetch", [this] { FetchLoop(); });
+  taker_ = NamedThread("sb-group-take", [this] { TakeLoop(); });
+  operator_ = NamedThread("sb-group-ops", [this] { OpsLoop(); });
 }
 
 void JetStreamGroup::Leave(uint64_t member) {

@@ -50,8 +50,9 @@ namespace switchboard::server {
 // - type filters: events are checked here (and acked when they do not
 //   match), whatever the consumer's subject filter (docs/PERFORMANCE.md).
 //
-// Two threads while members are connected here: one fetches, one applies
-// acks, nacks and extensions in call order (so each member gets its
+// Three threads once a member joined here (named for `top -H`):
+// sb-group-fetch fetches; sb-group-take decodes and hands out; sb-group-ops
+// applies acks, nacks and extensions in call order (so each member gets its
 // AckResults in order), expires holds whose deadline passed and notices a
 // consumer re-created by a seek elsewhere. Thread-safe. Owned through
 // shared_ptr; Shutdown() before the last reference goes.

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -332,6 +333,19 @@ class JetStreamGroupsE2eTest : public ::testing::Test {
   }
 }
 
+// The names of `pid`'s threads (what `top -H` shows).
+std::multiset<std::string> ThreadNames(pid_t pid) {
+  std::multiset<std::string> names;
+  const std::filesystem::path tasks = absl::StrCat("/proc/", pid, "/task");
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) names.insert(name);
+  }
+  return names;
+}
+
 bool WaitAllAcked(const std::vector<Member*>& members, uint64_t n, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {
@@ -376,6 +390,14 @@ TEST_F(JetStreamGroupsE2eTest, ThreeMembersOnTwoInstancesHandleEachEventOnceByOn
   EXPECT_GT(on_b, 0u) << "instance B's members got nothing";
   EXPECT_GT(m2.deliveries().size(), 0u);
   EXPECT_GT(m3.deliveries().size(), 0u);
+  // An operator running `top -H` sees the group's threads by name, once per
+  // group on each instance, whatever gRPC thread its first member joined on.
+  for (SwitchboardProcess* instance : {&a, &b}) {
+    const std::multiset<std::string> names = ThreadNames(instance->pid());
+    for (const char* name : {"sb-group-fetch", "sb-group-take", "sb-group-ops"}) {
+      EXPECT_EQ(names.count(name), 1u) << name;
+    }
+  }
 
   // Both instances tell the same state: everything acked.
   for (SwitchboardProcess* instance : {&a, &b}) {
