@@ -69,7 +69,7 @@ JetStreamGroup::~JetStreamGroup() {
   if (operator_.joinable()) operator_.join();
   MutexLock lock(&mu_);
   ForgetHeldLocked();
-  DropFetchedLocked(/*nak=*/false);
+  DropFetchedLocked(/*nak=*/false);  // a deletion stopped the group without Shutdown()'s drop
   UnbindLocked();
   for (Parking& p : parking_) Destroy(p.msg);  // redelivered, then parked by another fetch
 }

@@ -73,9 +73,10 @@ absl::Status JetStreamGroupBackend::Start() {
   options.subject_prefix = log_->options().subject_prefix;
   options.replicas = log_->replicas();
   options.api_timeout = log_->options().api_timeout;
-  absl::StatusOr<natsConnection*> nc = log_->ConnectBuffered("consumer groups");
+  absl::StatusOr<std::unique_ptr<natsConnection, NatsDeleter>> nc =
+      log_->ConnectBuffered("consumer groups");
   if (!nc.ok()) return nc.status();
-  nc_.reset(*nc);
+  nc_ = *std::move(nc);
   jsOptions js_options;
   jsOptions_Init(&js_options);
   js_options.Wait = NatsMillis(options.api_timeout);

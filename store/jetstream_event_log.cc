@@ -216,7 +216,7 @@ absl::Status JetStreamEventLog::Connect() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<natsConnection*> JetStreamEventLog::ConnectBuffered(
+absl::StatusOr<std::unique_ptr<natsConnection, NatsDeleter>> JetStreamEventLog::ConnectBuffered(
     absl::string_view purpose) const {
   absl::StatusOr<std::unique_ptr<natsOptions, NatsDeleter>> opts =
       ConnectionOptions(absl::StrCat(options_.connection_name, " (", purpose, ")"));
@@ -226,7 +226,7 @@ absl::StatusOr<natsConnection*> JetStreamEventLog::ConnectBuffered(
     return absl::UnavailableError(absl::StrCat("cannot connect to NATS at ", servers_, " for ",
                                                purpose, ": ", NatsErrorText(s)));
   }
-  return nc;
+  return std::unique_ptr<natsConnection, NatsDeleter>(nc);
 }
 
 absl::Status JetStreamEventLog::EnsureStream() {

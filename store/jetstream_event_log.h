@@ -128,8 +128,9 @@ class JetStreamEventLog : public EventLog {
   // a connection of their own to the same servers, with the same credentials
   // and TLS, that buffers what it sends (the log's sends each message at once:
   // low latency for webhooks, one system call per ack for a group). `purpose`
-  // goes into the connection's name. The caller destroys it.
-  absl::StatusOr<natsConnection*> ConnectBuffered(absl::string_view purpose) const;
+  // goes into the connection's name.
+  absl::StatusOr<std::unique_ptr<natsConnection, NatsDeleter>> ConnectBuffered(
+      absl::string_view purpose) const;
   const Options& options() const { return options_; }
   // The stream's replicas (as it exists, whatever the flag said).
   int replicas() const { return replicas_; }

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "store/jetstream_replay_reader.h"
 #include "store/nats_util.h"
 
 namespace switchboard {
@@ -47,19 +48,6 @@ std::string DerivedName(absl::string_view stream, absl::string_view suffix) {
   std::string name;
   for (char c : stream) name.push_back(absl::ascii_isalnum(c) || c == '-' ? c : '_');
   return absl::StrCat(name, suffix);
-}
-
-// The part of an ack subject that names the consumer: `$JS.ACK.<stream>.
-// <consumer>` (or the longer form with a domain and an account hash), or
-// empty when `reply` is not an ack subject.
-absl::string_view AckConsumer(absl::string_view reply) {
-  if (!absl::StartsWith(reply, "$JS.ACK.")) return {};
-  const size_t tokens = std::count(reply.begin(), reply.end(), '.') + 1;
-  const size_t kept = tokens == 9 ? 4 : tokens == 11 || tokens == 12 ? 6 : 0;
-  if (kept == 0) return {};
-  size_t end = 0;
-  for (size_t i = 0; i < kept; ++i) end = reply.find('.', end) + 1;
-  return reply.substr(0, end - 1);
 }
 
 std::string ConsumerName(absl::string_view group) {
@@ -411,8 +399,10 @@ std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::stri
   absl::flat_hash_map<absl::string_view, size_t> last_of_consumer;
   std::vector<absl::string_view> consumer_of(messages.size());
   for (size_t i = 0; i < messages.size(); ++i) {
-    consumer_of[i] = AckConsumer(messages[i]);
-    if (!consumer_of[i].empty()) last_of_consumer[consumer_of[i]] = i;
+    uint64_t sequence = 0, delivered = 0;
+    if (ParseJetStreamReply(messages[i].c_str(), &sequence, &delivered, &consumer_of[i])) {
+      last_of_consumer[consumer_of[i]] = i;
+    }
   }
   natsInbox* inbox = nullptr;
   natsInbox_Create(&inbox);

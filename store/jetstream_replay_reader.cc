@@ -26,7 +26,8 @@ constexpr int kPendingBytes = 64 << 20;
 
 }  // namespace
 
-bool ParseJetStreamReply(const char* reply, uint64_t* stream_sequence, uint64_t* delivered) {
+bool ParseJetStreamReply(const char* reply, uint64_t* stream_sequence, uint64_t* delivered,
+                         absl::string_view* consumer) {
   if (reply == nullptr) return false;
   const absl::string_view subject(reply);
   if (!absl::StartsWith(subject, "$JS.ACK.")) return false;
@@ -39,8 +40,14 @@ bool ParseJetStreamReply(const char* reply, uint64_t* stream_sequence, uint64_t*
   // 9 tokens: $JS.ACK.stream.consumer.delivered.sseq.cseq.ts.pending;
   // 11 or 12: $JS.ACK.domain.account.stream.consumer.delivered.sseq...
   const size_t first = count == 9 ? 4 : count >= 11 ? 6 : 0;
-  return first != 0 && absl::SimpleAtoi(tokens[first], delivered) &&
-         absl::SimpleAtoi(tokens[first + 1], stream_sequence);
+  if (first == 0 || !absl::SimpleAtoi(tokens[first], delivered) ||
+      !absl::SimpleAtoi(tokens[first + 1], stream_sequence)) {
+    return false;
+  }
+  if (consumer != nullptr) {
+    *consumer = subject.substr(0, tokens[first - 1].data() + tokens[first - 1].size() - reply);
+  }
+  return true;
 }
 
 EventPtr DecodeStreamEvent(const char* data, int size, uint64_t sequence,

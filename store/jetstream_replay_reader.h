@@ -82,8 +82,11 @@ class JetStreamReplayReader {
 // stream sequence and how many times it was delivered, read from its reply
 // subject (`$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>...`, or
 // the longer form with a domain and an account hash) without allocating.
-// False for a message that is not from a consumer.
-bool ParseJetStreamReply(const char* reply, uint64_t* stream_sequence, uint64_t* delivered);
+// With `consumer`, also the part of the subject that names the consumer
+// (`$JS.ACK.<stream>.<consumer>`, or its longer form): acks of one consumer
+// share it. False for a message that is not from a consumer.
+bool ParseJetStreamReply(const char* reply, uint64_t* stream_sequence, uint64_t* delivered,
+                         absl::string_view* consumer = nullptr);
 
 // A stored message as an event with `sequence`, its bytes kept unparsed (one
 // that does not frame as an Event becomes one of type

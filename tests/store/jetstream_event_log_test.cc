@@ -24,6 +24,7 @@
 #include "common/time_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store/jetstream_replay_reader.h"
 #include "tests/store/event_log_test_util.h"
 #include "tests/nats/nats_server.h"
 
@@ -101,6 +102,33 @@ class JetStreamEventLogTest : public ::testing::Test {
   std::string root_;
   std::unique_ptr<NatsServer> nats_;
 };
+
+// The reply subjects JetStream gives the messages a consumer delivers: what
+// a message says of itself, and which consumer its ack goes to (AckAll asks
+// one confirmation per consumer).
+TEST(JetStreamReplyTest, GivesSequenceDeliveriesAndConsumerOfBothSubjectForms) {
+  uint64_t sequence = 0, delivered = 0;
+  absl::string_view consumer;
+  ASSERT_TRUE(ParseJetStreamReply("$JS.ACK.EVENTS.group_billing.3.1042.998.1700000000000.17",
+                                  &sequence, &delivered, &consumer));
+  EXPECT_EQ(sequence, 1042u);
+  EXPECT_EQ(delivered, 3u);
+  EXPECT_EQ(consumer, "$JS.ACK.EVENTS.group_billing");
+  ASSERT_TRUE(ParseJetStreamReply(
+      "$JS.ACK.hub.ACCHASH.EVENTS.group_billing.1.7.7.1700000000000.0.token", &sequence,
+      &delivered, &consumer));
+  EXPECT_EQ(sequence, 7u);
+  EXPECT_EQ(delivered, 1u);
+  EXPECT_EQ(consumer, "$JS.ACK.hub.ACCHASH.EVENTS.group_billing");
+  EXPECT_TRUE(ParseJetStreamReply("$JS.ACK.EVENTS.c.1.2.3.4.5", &sequence, &delivered));
+
+  const std::vector<const char*> not_acks = {"_INBOX.abc.1", "$JS.ACK.EVENTS.c.1.2.3.4",
+                                             "$JS.ACK.EVENTS.c.x.2.3.4.5", "", nullptr};
+  for (const char* not_an_ack : not_acks) {
+    EXPECT_FALSE(ParseJetStreamReply(not_an_ack, &sequence, &delivered, &consumer))
+        << (not_an_ack != nullptr ? not_an_ack : "null");
+  }
+}
 
 TEST_F(JetStreamEventLogTest, AppendAssignsStreamSequencesAndReadReturnsThem) {
   std::unique_ptr<JetStreamEventLog> log = Open(Options());
