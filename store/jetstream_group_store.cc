@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -389,9 +388,7 @@ absl::Status JetStreamGroupStore::Delete(absl::string_view group) {
 
 std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::string> messages,
                                                       absl::string_view verdict) {
-  std::vector<absl::Status> results(messages.size(),
-                                    absl::UnavailableError("JetStream did not confirm the ack"));
-  if (messages.empty()) return results;
+  std::vector<absl::Status> results(messages.size());
   // A consumer applies the acks it gets in the order they were sent on one
   // connection, so its answer to the last one confirms them all: only that
   // one asks for an answer. (A batch may hold messages of two consumers, the
@@ -402,67 +399,40 @@ std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::stri
     uint64_t sequence = 0, delivered = 0;
     if (ParseJetStreamReply(messages[i].c_str(), &sequence, &delivered, &consumer_of[i])) {
       last_of_consumer[consumer_of[i]] = i;
+    } else {
+      results[i] = absl::UnavailableError("not a JetStream message");
     }
-  }
-  natsInbox* inbox = nullptr;
-  natsInbox_Create(&inbox);
-  natsSubscription* sub = nullptr;
-  const std::string replies = absl::StrCat(inbox, ".*");
-  if (natsConnection_SubscribeSync(&sub, nc_, replies.c_str()) != NATS_OK) {
-    natsInbox_Destroy(inbox);
-    for (absl::Status& result : results) result = absl::UnavailableError("not connected to NATS");
-    return results;
   }
   const std::string payload(verdict);
-  absl::flat_hash_set<absl::string_view> unsent;  // consumers an ack of which did not leave
-  size_t asked = 0;
+  absl::flat_hash_map<absl::string_view, absl::Status> outcome;  // of each consumer's acks
   for (size_t i = 0; i < messages.size(); ++i) {
-    if (consumer_of[i].empty()) {
-      results[i] = absl::UnavailableError("not a JetStream message");
-      continue;
-    }
-    const bool last = last_of_consumer[consumer_of[i]] == i;
-    const natsStatus s =
-        last ? natsConnection_PublishRequestString(nc_, messages[i].c_str(),
-                                                   absl::StrCat(inbox, ".", i).c_str(),
-                                                   payload.c_str())
-             : natsConnection_PublishString(nc_, messages[i].c_str(), payload.c_str());
-    if (s != NATS_OK) {
-      unsent.insert(consumer_of[i]);
-    } else if (last) {
-      ++asked;
+    if (consumer_of[i].empty() || last_of_consumer[consumer_of[i]] == i) continue;
+    if (natsConnection_PublishString(nc_, messages[i].c_str(), payload.c_str()) != NATS_OK) {
+      outcome.emplace(consumer_of[i], absl::UnavailableError("the ack could not be sent to NATS"));
     }
   }
-  // No flush: the library's flusher sends what is buffered at once, and the
-  // answers below show it arrived.
-  absl::flat_hash_map<absl::string_view, absl::Status> confirmed;
+  // The last acks as requests, through the library's one reply subscription
+  // of the connection (a subscription per call would cost every NATS node
+  // an interest change per batch). No flush: the library's flusher sends
+  // what is buffered at once.
   const absl::Time deadline = absl::Now() + options_.api_timeout;
-  for (size_t answered = 0; answered < asked;) {
-    const int64_t wait = std::max<int64_t>(NatsMillis(deadline - absl::Now()), 1);
+  for (const auto& [consumer, last] : last_of_consumer) {
+    if (outcome.contains(consumer)) continue;  // an ack before it did not leave
     natsMsg* reply = nullptr;
-    if (natsSubscription_NextMsg(&reply, sub, wait) != NATS_OK) break;
-    absl::string_view subject = natsMsg_GetSubject(reply);
-    size_t index = 0;
-    if (absl::SimpleAtoi(subject.substr(subject.rfind('.') + 1), &index) && index < results.size()) {
-      confirmed[consumer_of[index]] =
-          natsMsg_IsNoResponders(reply)
-              ? absl::UnavailableError("the group's consumer is gone (sought or deleted)")
-              : absl::OkStatus();
-      ++answered;
-    }
-    natsMsg_Destroy(reply);
+    const natsStatus s = natsConnection_RequestString(
+        &reply, nc_, messages[last].c_str(), payload.c_str(),
+        std::max<int64_t>(NatsMillis(deadline - absl::Now()), 1));
+    if (reply != nullptr) natsMsg_Destroy(reply);
+    outcome[consumer] =
+        s == NATS_OK ? absl::OkStatus()
+        : s == NATS_NO_RESPONDERS
+            ? absl::UnavailableError("the group's consumer is gone (sought or deleted)")
+            : absl::UnavailableError(
+                  absl::StrCat("JetStream did not confirm the ack: ", NatsErrorText(s)));
   }
   for (size_t i = 0; i < messages.size(); ++i) {
-    if (consumer_of[i].empty()) continue;
-    if (unsent.contains(consumer_of[i])) {
-      results[i] = absl::UnavailableError("the ack could not be sent to NATS");
-    } else if (auto it = confirmed.find(consumer_of[i]); it != confirmed.end()) {
-      results[i] = it->second;
-    }
+    if (!consumer_of[i].empty()) results[i] = outcome[consumer_of[i]];
   }
-  natsSubscription_Unsubscribe(sub);
-  natsSubscription_Destroy(sub);
-  natsInbox_Destroy(inbox);
   return results;
 }
 
