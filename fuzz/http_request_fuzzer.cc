@@ -2,7 +2,8 @@
 // go through Beast's request parser with the server's limits, and every
 // complete request through HttpHandler (translation, verification, the
 // in-memory log). The handler must answer each request exactly once with a
-// valid status, and never crash or hang.
+// valid status and, when it says JSON, a body that parses; and never crash or
+// hang.
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "common/service_metrics.h"
 #include "gateway/http_handler.h"
 #include "gateway/webhook_verifier.h"
+#include "simdjson.h"
 #include "store/memory_event_log.h"
 
 namespace http = boost::beast::http;
@@ -45,6 +47,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ++answers;
       const int status = response.result_int();
       if (status < 200 || status > 599) std::abort();
+      // Error bodies quote the request back: they must stay JSON (and UTF-8).
+      static simdjson::dom::parser* json = new simdjson::dom::parser();
+      if (response[http::field::content_type] == "application/json" &&
+          json->parse(response.body()).error() != simdjson::SUCCESS) {
+        std::abort();
+      }
     });
     if (answers != 1) std::abort();  // the memory log answers inline
   }

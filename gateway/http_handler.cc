@@ -10,6 +10,7 @@
 #include "common/event_types.h"
 #include "common/status_util.h"
 #include "gateway/payload_filler.h"
+#include "simdjson.h"
 
 namespace switchboard::gateway {
 namespace {
@@ -46,7 +47,13 @@ std::string JsonQuote(absl::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
   out.push_back('"');
-  for (char c : text) {
+  // JSON text is UTF-8 (RFC 8259); what is quoted may not be (a header, a
+  // refused body, a cut message), and strict parsers reject the whole answer
+  // for one bad byte. The common case is valid: checked at once.
+  const bool valid = simdjson::validate_utf8(text.data(), text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const auto byte = static_cast<unsigned char>(c);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -54,10 +61,21 @@ std::string JsonQuote(absl::string_view text) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", c);
-        } else {
+        if (byte < 0x20) {
+          absl::StrAppendFormat(&out, "\\u%04x", byte);
+        } else if (byte < 0x80 || valid) {
           out.push_back(c);
+        } else {
+          // A sequence of the length its lead byte announces, when it is
+          // valid UTF-8; otherwise one byte as U+FFFD.
+          const size_t length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+          if (length > 1 && i + length <= text.size() &&
+              simdjson::validate_utf8(text.data() + i, length)) {
+            out.append(text.data() + i, length);
+            i += length - 1;
+          } else {
+            out += "\\ufffd";
+          }
         }
     }
   }

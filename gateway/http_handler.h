@@ -79,7 +79,7 @@ HttpResponse MakeErrorResponse(http::status status, absl::string_view message,
 // attached with WithField() goes into "field".
 HttpResponse ToHttpResponse(const absl::Status& status, unsigned version, bool keep_alive);
 
-// `text` as a quoted JSON string.
+// `text` as a quoted JSON string; bytes that are not UTF-8 become U+FFFD.
 std::string JsonQuote(absl::string_view text);
 
 }  // namespace switchboard::gateway

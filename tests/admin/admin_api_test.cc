@@ -19,6 +19,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "simdjson.h"
 #include "store/memory_event_log.h"
 
 namespace switchboard::admin {
@@ -182,6 +183,32 @@ TEST_F(AdminApiTest, OverviewSeriesAndRefusals) {
   EXPECT_EQ(group.at("oldest_unacked_seconds").number_value(), 1.5);
   EXPECT_EQ(group.at("dead_letters").number_value(), 1);
   EXPECT_EQ(group.at("redeliveries").number_value(), 7);
+}
+
+// JSON must be UTF-8, and strict clients (Python's json, simdjson) refuse a
+// whole answer for one stray byte: what an answer quotes back that is not
+// UTF-8 (a header, a type cut at its length limit) comes out as U+FFFD.
+TEST_F(AdminApiTest, AnswersQuotingBytesThatAreNotUtf8AreStillJson) {
+  absl::StatusOr<AdminAuth> open = AdminAuth::Create({true, false, nullptr});
+  ASSERT_TRUE(open.ok());
+  gateway::HttpRequest request(http::verb::get, "/api/overview", 11);
+  request.set(http::field::host, "localhost");
+  request.set(http::field::origin, "http://evil.exa\xa7mple");
+  const absl::Status refused = open->Check(request, true);
+  ASSERT_TRUE(absl::IsPermissionDenied(refused));
+  const std::string body =
+      gateway::MakeErrorResponse(http::status::forbidden, refused.message(), "", 11, false).body();
+  EXPECT_TRUE(simdjson::validate_utf8(body.data(), body.size())) << body;
+  EXPECT_THAT(Json(body).fields().at("error").struct_value().fields().at("message").string_value(),
+              HasSubstr("evil.exa\xef\xbf\xbdmple"));
+
+  // A type of 127 ASCII bytes and a two-byte letter, cut by the ring at 128.
+  refusals_.Add(absl::Now(), 400, std::string(127, 'a') + "\xc3\xa9", "not json \xff");
+  const std::string refusals = Get("/api/refusals").body();
+  EXPECT_TRUE(simdjson::validate_utf8(refusals.data(), refusals.size())) << refusals;
+  const google::protobuf::Struct json = Json(refusals);
+  const auto& entry = json.fields().at("refusals").list_value().values(0).struct_value().fields();
+  EXPECT_EQ(entry.at("type").string_value(), std::string(127, 'a') + "\xef\xbf\xbd");
 }
 
 TEST(EventQueryTest, BadParametersNameThemselves) {
