@@ -259,7 +259,13 @@ absl::Status JetStreamGroupStore::EnsureConsumers(absl::string_view group,
         return NatsError(absl::StrCat("reading the position of group \"", group, "\""), got);
       }
       std::unique_ptr<kvEntry, NatsDeleter> entry(raw);
-      absl::SimpleAtoi(absl::string_view(kvEntry_ValueString(entry.get())), &after);
+      const absl::string_view stored(kvEntry_ValueString(entry.get()));
+      if (!absl::SimpleAtoi(stored, &after)) {
+        return absl::DataLossError(absl::StrCat(
+            "the position of group \"", group, "\" (key ", key, " of bucket ", bucket_,
+            ") is not a sequence number: \"", stored.substr(0, 64),
+            "\"; `switchboard-cli groups delete ", group, "` removes the group"));
+      }
     }
     if (absl::Status added = AddConsumer(group, ack_deadline, filter_subject, after); !added.ok()) {
       return added;
