@@ -53,8 +53,9 @@ namespace switchboard {
 // or from a stream-state probe every 100 ms while unhealthy. An append whose
 // publish failed before the election ended, and whose failure arrives after
 // it, is published again (same Nats-Msg-Id, so never stored twice) instead of
-// being refused; one that found no responder waits for the election, up to
-// ack_timeout after it was published.
+// being refused, as is one sent within a second after the election (the new
+// leader may drop it while it settles); one that found no responder waits for
+// the election, up to ack_timeout after it was published.
 //
 // Ordering and time: sequences are JetStream's (gap-free: retention removes
 // from the front, nothing is deleted individually). `received_at` is

@@ -15,6 +15,10 @@
 namespace switchboard {
 namespace {
 
+// After a leader election, how long a publish that gets no answer still
+// counts as lost in it (and is published again, once).
+constexpr absl::Duration kLeaderSettling = absl::Seconds(1);
+
 // A token of a NATS subject: letters, digits, '-' and '_' (the event type
 // grammar allows exactly these between dots); anything else becomes '_'.
 std::string SubjectFor(const std::string& prefix, const std::string& type) {
@@ -164,9 +168,11 @@ void JetStreamEventLog::HandleAck(natsMsg* msg, const jsPubAck* ack, const jsPub
       MutexLock lock(&mu_);
       elected = leader_elected_at_;
     }
-    // Lost in a leader election that is over by now: publish it again
-    // rather than answer 503 (a duplicate of a stored one is recognised).
-    if (elected > pending.published_at) return Republish(std::move(pending));
+    // Lost in a leader election that is over by now, or sent just as it
+    // ended, while the new leader settled (seen under load: the first
+    // publish after the advisory unanswered): publish it again rather than
+    // answer 503 (a duplicate of a stored one is recognised).
+    if (elected + kLeaderSettling > pending.published_at) return Republish(std::move(pending));
     if (err == NATS_NO_RESPONDERS) {
       // No leader yet: wait for one (LeaderElected publishes it again).
       {
