@@ -345,7 +345,9 @@ TEST(ConsumerGroupE2eTest, DeadLettersRequeueDropAndSeek) {
     request.set_after_sequence(posted[0]);
     v1::SeekGroupResponse response;
     ASSERT_TRUE(admin->SeekGroup(&context, request, &response).ok());
-    EXPECT_EQ(response.group().acked_through(), posted[0]);
+    // The member may have handled the events after it already (one CI run
+    // saw event 2 parked again and 3 acked before the answer was made).
+    EXPECT_GE(response.group().acked_through(), posted[0]);
   }
   absl::SleepFor(absl::Milliseconds(500));
   {

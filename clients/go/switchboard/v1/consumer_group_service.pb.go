@@ -558,7 +558,8 @@ type SeekGroupResponse struct {
 	sizeCache     protoimpl.SizeCache
 	unknownFields protoimpl.UnknownFields
 
-	// The group, at its new position.
+	// The group just after the seek. With members connected, their deliveries
+	// and acks may already have moved it past the position sought.
 	Group *GroupInfo `protobuf:"bytes,1,opt,name=group,proto3" json:"group,omitempty"`
 }
 

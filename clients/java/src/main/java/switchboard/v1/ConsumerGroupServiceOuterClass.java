@@ -7747,7 +7747,8 @@ public final class ConsumerGroupServiceOuterClass {
 
     /**
      * <pre>
-     * The group, at its new position.
+     * The group just after the seek. With members connected, their deliveries
+     * and acks may already have moved it past the position sought.
      * </pre>
      *
      * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -7756,7 +7757,8 @@ public final class ConsumerGroupServiceOuterClass {
     boolean hasGroup();
     /**
      * <pre>
-     * The group, at its new position.
+     * The group just after the seek. With members connected, their deliveries
+     * and acks may already have moved it past the position sought.
      * </pre>
      *
      * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -7765,7 +7767,8 @@ public final class ConsumerGroupServiceOuterClass {
     switchboard.v1.ConsumerGroupServiceOuterClass.GroupInfo getGroup();
     /**
      * <pre>
-     * The group, at its new position.
+     * The group just after the seek. With members connected, their deliveries
+     * and acks may already have moved it past the position sought.
      * </pre>
      *
      * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -7820,7 +7823,8 @@ public final class ConsumerGroupServiceOuterClass {
     private switchboard.v1.ConsumerGroupServiceOuterClass.GroupInfo group_;
     /**
      * <pre>
-     * The group, at its new position.
+     * The group just after the seek. With members connected, their deliveries
+     * and acks may already have moved it past the position sought.
      * </pre>
      *
      * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -7832,7 +7836,8 @@ public final class ConsumerGroupServiceOuterClass {
     }
     /**
      * <pre>
-     * The group, at its new position.
+     * The group just after the seek. With members connected, their deliveries
+     * and acks may already have moved it past the position sought.
      * </pre>
      *
      * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -7844,7 +7849,8 @@ public final class ConsumerGroupServiceOuterClass {
     }
     /**
      * <pre>
-     * The group, at its new position.
+     * The group just after the seek. With members connected, their deliveries
+     * and acks may already have moved it past the position sought.
      * </pre>
      *
      * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -8199,7 +8205,8 @@ public final class ConsumerGroupServiceOuterClass {
           switchboard.v1.ConsumerGroupServiceOuterClass.GroupInfo, switchboard.v1.ConsumerGroupServiceOuterClass.GroupInfo.Builder, switchboard.v1.ConsumerGroupServiceOuterClass.GroupInfoOrBuilder> groupBuilder_;
       /**
        * <pre>
-       * The group, at its new position.
+       * The group just after the seek. With members connected, their deliveries
+       * and acks may already have moved it past the position sought.
        * </pre>
        *
        * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -8210,7 +8217,8 @@ public final class ConsumerGroupServiceOuterClass {
       }
       /**
        * <pre>
-       * The group, at its new position.
+       * The group just after the seek. With members connected, their deliveries
+       * and acks may already have moved it past the position sought.
        * </pre>
        *
        * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -8225,7 +8233,8 @@ public final class ConsumerGroupServiceOuterClass {
       }
       /**
        * <pre>
-       * The group, at its new position.
+       * The group just after the seek. With members connected, their deliveries
+       * and acks may already have moved it past the position sought.
        * </pre>
        *
        * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -8245,7 +8254,8 @@ public final class ConsumerGroupServiceOuterClass {
       }
       /**
        * <pre>
-       * The group, at its new position.
+       * The group just after the seek. With members connected, their deliveries
+       * and acks may already have moved it past the position sought.
        * </pre>
        *
        * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -8263,7 +8273,8 @@ public final class ConsumerGroupServiceOuterClass {
       }
       /**
        * <pre>
-       * The group, at its new position.
+       * The group just after the seek. With members connected, their deliveries
+       * and acks may already have moved it past the position sought.
        * </pre>
        *
        * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -8286,7 +8297,8 @@ public final class ConsumerGroupServiceOuterClass {
       }
       /**
        * <pre>
-       * The group, at its new position.
+       * The group just after the seek. With members connected, their deliveries
+       * and acks may already have moved it past the position sought.
        * </pre>
        *
        * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -8303,7 +8315,8 @@ public final class ConsumerGroupServiceOuterClass {
       }
       /**
        * <pre>
-       * The group, at its new position.
+       * The group just after the seek. With members connected, their deliveries
+       * and acks may already have moved it past the position sought.
        * </pre>
        *
        * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -8315,7 +8328,8 @@ public final class ConsumerGroupServiceOuterClass {
       }
       /**
        * <pre>
-       * The group, at its new position.
+       * The group just after the seek. With members connected, their deliveries
+       * and acks may already have moved it past the position sought.
        * </pre>
        *
        * <code>.switchboard.v1.GroupInfo group = 1;</code>
@@ -8330,7 +8344,8 @@ public final class ConsumerGroupServiceOuterClass {
       }
       /**
        * <pre>
-       * The group, at its new position.
+       * The group just after the seek. With members connected, their deliveries
+       * and acks may already have moved it past the position sought.
        * </pre>
        *
        * <code>.switchboard.v1.GroupInfo group = 1;</code>
