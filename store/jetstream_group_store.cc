@@ -419,8 +419,8 @@ std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::stri
   }
   // The last acks as requests, through the library's one reply subscription
   // of the connection (a subscription per call would cost every NATS node
-  // an interest change per batch). No flush: the library's flusher sends
-  // what is buffered at once.
+  // an interest change per batch). They leave after the acks above, on the
+  // same connection.
   const absl::Time deadline = absl::Now() + options_.api_timeout;
   for (const auto& [consumer, last] : last_of_consumer) {
     if (outcome.contains(consumer)) continue;  // an ack before it did not leave
