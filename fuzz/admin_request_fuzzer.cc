@@ -17,9 +17,9 @@
 #include "admin/admin_auth.h"
 #include "admin/metrics_sampler.h"
 #include "admin/status_sources.h"
-#include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
 #include "common/service_metrics.h"
+#include "fuzz/pipelined_requests.h"
 #include "gateway/http_handler.h"
 #include "gateway/refusal_ring.h"
 #include "gateway/webhook_translator.h"
@@ -85,43 +85,36 @@ void CheckAnswer(const switchboard::gateway::HttpResponse& response) {
   if (json->parse(response.body()).error() != simdjson::SUCCESS) std::abort();
 }
 
+// One request through both listeners' auth and, when let in, the API.
+void Check(const World& world, const switchboard::gateway::HttpRequest& request) {
+  const auto target = request.target();
+  const std::string path(target.substr(0, target.find('?')));
+
+  const absl::Status open = world.open.Check(request, /*needs_token=*/true);
+  if (absl::IsUnauthenticated(open)) std::abort();  // loopback asks for no token
+  const absl::Status closed = world.closed.Check(request, /*needs_token=*/true);
+  if (!closed.ok() && !absl::IsUnauthenticated(closed) && !absl::IsPermissionDenied(closed)) {
+    std::abort();
+  }
+  if (closed.ok() && AdminAuth::TokenOf(request).empty()) std::abort();
+  for (const absl::Status& refusal : {open, closed}) {
+    if (refusal.ok()) continue;
+    CheckAnswer(switchboard::gateway::MakeErrorResponse(
+        absl::IsUnauthenticated(refusal) ? http::status::unauthorized : http::status::forbidden,
+        refusal.message(), "", request.version(), request.keep_alive()));
+  }
+  if ((open.ok() || closed.ok()) && AdminApi::Handles(path)) {
+    CheckAnswer(world.api.Handle(request));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static World* world = new World();
-  boost::beast::string_view input(reinterpret_cast<const char*>(data), size);
-  for (int requests = 0; requests < 8 && !input.empty(); ++requests) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(8 << 10);  // as admin/admin_server.cc
-    parser.body_limit(4096);
-    parser.eager(true);
-    boost::beast::error_code ec;
-    const size_t used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
-    if (ec || !parser.is_done()) {
-      if (ec == http::error::need_more) parser.put_eof(ec);
-      if (!parser.is_done()) return 0;  // the listener answers 400/413/431 or waits
-    }
-    input.remove_prefix(used);
-    const switchboard::gateway::HttpRequest request = parser.release();
-    const auto target = request.target();
-    const std::string path(target.substr(0, target.find('?')));
-
-    const absl::Status open = world->open.Check(request, /*needs_token=*/true);
-    if (absl::IsUnauthenticated(open)) std::abort();  // loopback asks for no token
-    const absl::Status closed = world->closed.Check(request, /*needs_token=*/true);
-    if (!closed.ok() && !absl::IsUnauthenticated(closed) && !absl::IsPermissionDenied(closed)) {
-      std::abort();
-    }
-    if (closed.ok() && AdminAuth::TokenOf(request).empty()) std::abort();
-    for (const absl::Status& refusal : {open, closed}) {
-      if (refusal.ok()) continue;
-      CheckAnswer(switchboard::gateway::MakeErrorResponse(
-          absl::IsUnauthenticated(refusal) ? http::status::unauthorized : http::status::forbidden,
-          refusal.message(), "", request.version(), request.keep_alive()));
-    }
-    if ((open.ok() || closed.ok()) && AdminApi::Handles(path)) {
-      CheckAnswer(world->api.Handle(request));
-    }
-  }
+  switchboard::fuzz::ForEachRequest(data, size, {8, 8 << 10, 4096},  // as admin/admin_server.cc
+                                    [](const switchboard::gateway::HttpRequest& request) {
+                                      Check(*world, request);
+                                    });
   return 0;
 }

@@ -14,9 +14,9 @@
 #include <string>
 #include <utility>
 
-#include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
 #include "common/service_metrics.h"
+#include "fuzz/pipelined_requests.h"
 #include "gateway/http_handler.h"
 #include "gateway/webhook_verifier.h"
 #include "simdjson.h"
@@ -69,27 +69,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static auto* checking_log = new switchboard::MemoryEventLog({1000, 1 << 20});
   static auto* checking = new HttpHandler(checking_log, metrics, signed_verifier, {});
 
-  boost::beast::string_view input(reinterpret_cast<const char*>(data), size);
-  // Pipelined requests: parse one after the other, like a keep-alive session.
-  for (int requests = 0; requests < 16 && !input.empty(); ++requests) {
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(64 << 10);
-    parser.header_limit(8 << 10);
-    parser.eager(true);
-    boost::beast::error_code ec;
-    const size_t used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
-    if (ec || !parser.is_done()) {
-      if (ec == http::error::need_more) parser.put_eof(ec);
-      if (!parser.is_done()) return 0;  // the server answers 400/413/431 or waits
-    }
-    input.remove_prefix(used);
-    switchboard::gateway::HttpRequest request = parser.release();
-    const bool webhook = request.method() == http::verb::post &&
-                         request.target().substr(0, request.target().find('?')) ==
-                             "/webhooks/justcall";
-    // Without the secrets no webhook gets in: a 200 would be a forged one.
-    if (Answer(checking, request) == 200 && webhook) std::abort();
-    Answer(open, std::move(request));
-  }
+  // Pipelined requests, as on a keep-alive connection with the server's limits.
+  switchboard::fuzz::ForEachRequest(
+      data, size, {16, 8 << 10, 64 << 10}, [](switchboard::gateway::HttpRequest request) {
+        const bool webhook = request.method() == http::verb::post &&
+                             request.target().substr(0, request.target().find('?')) ==
+                                 "/webhooks/justcall";
+        // Without the secrets no webhook gets in: a 200 would be a forged one.
+        if (Answer(checking, request) == 200 && webhook) std::abort();
+        Answer(open, std::move(request));
+      });
   return 0;
 }
