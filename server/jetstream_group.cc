@@ -6,7 +6,6 @@
 #include <thread>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
@@ -22,11 +21,6 @@ constexpr int kFetchBatch = 1024;
 constexpr absl::Duration kFetchWait = absl::Milliseconds(500);
 // Events handed to one member per turn of the round robin.
 constexpr size_t kTurn = 64;
-// How often the operations thread expires holds and checks the consumer.
-constexpr absl::Duration kTick = absl::Milliseconds(100);
-constexpr absl::Duration kConsumerCheck = absl::Seconds(1);
-// Expired holds remembered (to say why a late ack is refused), at most.
-constexpr size_t kExpiredKept = 10000;
 // Pause after a failed fetch or bind.
 constexpr absl::Duration kRetryPause = absl::Milliseconds(200);
 
@@ -39,16 +33,6 @@ std::thread NamedThread(const char* name, Body body) {
     pthread_setname_np(pthread_self(), name);
     body();
   });
-}
-
-void Destroy(natsMsg* msg) {
-  if (msg != nullptr) natsMsg_Destroy(msg);
-}
-
-void Reject(v1::AckResult* result, uint64_t sequence, std::string reason) {
-  v1::RejectedSequence* rejected = result->add_rejected();
-  rejected->set_sequence(sequence);
-  rejected->set_reason(std::move(reason));
 }
 
 }  // namespace
@@ -71,7 +55,7 @@ JetStreamGroup::~JetStreamGroup() {
   ForgetHeldLocked();
   DropFetchedLocked(/*nak=*/false);  // a deletion stopped the group without Shutdown()'s drop
   UnbindLocked();
-  for (Parking& p : parking_) Destroy(p.msg);  // redelivered, then parked by another fetch
+  for (Parking& p : parking_) natsMsg_Destroy(p.msg);  // redelivered, then parked by another fetch
 }
 
 void JetStreamGroup::Shutdown(const grpc::Status& status) {
@@ -293,7 +277,7 @@ void JetStreamGroup::Take(std::vector<natsMsg*> messages, bool requeued) {
   for (natsMsg* msg : messages) {
     uint64_t sequence = 0, delivered = 0;
     if (!ParseJetStreamReply(natsMsg_GetReply(msg), &sequence, &delivered)) {
-      Destroy(msg);  // a status message, not an event
+      natsMsg_Destroy(msg);  // a status message, not an event
       continue;
     }
     const uint32_t attempts = static_cast<uint32_t>(delivered);
@@ -308,7 +292,7 @@ void JetStreamGroup::Take(std::vector<natsMsg*> messages, bool requeued) {
         LogWarning("consumer group %s: re-queued event %d is no longer in the log; dropped",
                    settings_.name, sequence);
         natsMsg_Term(msg, nullptr);
-        Destroy(msg);
+        natsMsg_Destroy(msg);
         continue;
       }
       event = std::move(read[0]);
@@ -317,7 +301,7 @@ void JetStreamGroup::Take(std::vector<natsMsg*> messages, bool requeued) {
                                 "group " + settings_.name);
       if (!filter_.Matches(event->type())) {
         natsMsg_Ack(msg, nullptr);  // not the group's: done
-        Destroy(msg);
+        natsMsg_Destroy(msg);
         continue;
       }
     }
@@ -359,7 +343,7 @@ void JetStreamGroup::HandOutLocked(std::vector<Held> ready) {
           if (auto holder = members_.find(old->second.member); holder != members_.end()) {
             --holder->second.held;
           }
-          Destroy(old->second.msg);
+          natsMsg_Destroy(old->second.msg);
           held_.erase(old);
         }
         if (held.attempts > 1) ++redeliveries_;
@@ -380,7 +364,7 @@ void JetStreamGroup::HandOutLocked(std::vector<Held> ready) {
   // Fetched for members that left meanwhile: back to the group.
   for (; next < ready.size(); ++next) {
     natsMsg_Nak(ready[next].msg, nullptr);
-    Destroy(ready[next].msg);
+    natsMsg_Destroy(ready[next].msg);
   }
 }
 
@@ -406,229 +390,8 @@ void JetStreamGroup::Park(std::vector<Parking> parking) {
       LogWarning("consumer group %s: cannot park event %d (%s); parked at its next delivery",
                  settings_.name, p.sequence, stored.message());
     }
-    Destroy(p.msg);
+    natsMsg_Destroy(p.msg);
   }
-}
-
-// ---------------------------------------------------------------------------
-// Acks, nacks, extensions
-// ---------------------------------------------------------------------------
-
-void JetStreamGroup::Ack(uint64_t member, absl::Span<const uint64_t> sequences) {
-  MutexLock lock(&mu_);
-  ops_.push_back({Op::kAck, member, {sequences.begin(), sequences.end()}, absl::ZeroDuration()});
-}
-
-void JetStreamGroup::Nack(uint64_t member, absl::Span<const uint64_t> sequences) {
-  MutexLock lock(&mu_);
-  ops_.push_back({Op::kNack, member, {sequences.begin(), sequences.end()}, absl::ZeroDuration()});
-}
-
-void JetStreamGroup::Extend(uint64_t member, absl::Span<const uint64_t> sequences,
-                            absl::Duration extension) {
-  MutexLock lock(&mu_);
-  ops_.push_back({Op::kExtend, member, {sequences.begin(), sequences.end()}, extension});
-}
-
-bool JetStreamGroup::ReleaseLocked(uint64_t sequence, uint64_t member, Held* out) {
-  auto it = held_.find(sequence);
-  if (it == held_.end() || (member != 0 && it->second.member != member)) return false;
-  if (auto holder = members_.find(it->second.member); holder != members_.end()) {
-    --holder->second.held;
-  }
-  *out = std::move(it->second);
-  held_.erase(it);
-  return true;
-}
-
-void JetStreamGroup::GiveBackLocked(Held held, std::vector<Parking>* parking) {
-  if (held.attempts >= settings_.max_delivery_attempts) {
-    parking->push_back({held.msg, held.event->sequence(), held.event->type(), held.attempts});
-    return;
-  }
-  natsMsg_Nak(held.msg, nullptr);  // redelivered at once, to any instance
-  Destroy(held.msg);
-}
-
-void JetStreamGroup::OpsLoop() {
-  absl::Time checked = absl::InfinitePast();
-  for (;;) {
-    std::vector<Op> ops;
-    std::vector<Parking> parking;
-    {
-      MutexLock lock(&mu_);
-      auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return stopping_ || !ops_.empty() || !parking_.empty();
-      };
-      mu_.AwaitWithTimeout(Condition(&work), kTick);
-      if (stopping_) return;
-      ops.swap(ops_);
-      parking.swap(parking_);
-    }
-    Park(std::move(parking));
-    for (size_t i = 0; i < ops.size();) {
-      size_t end = i;
-      while (end < ops.size() && ops[end].kind == Op::kAck) ++end;
-      if (end > i) {
-        ApplyAcks(absl::MakeSpan(ops).subspan(i, end - i));
-        i = end;
-      } else {
-        Apply(std::move(ops[i++]));
-      }
-    }
-    const absl::Time now = absl::Now();
-    Tick(now);
-    if (now - checked >= kConsumerCheck) {
-      checked = now;
-      // A seek on any instance re-creates the consumer: holds of the old
-      // one are forgotten (their acks would go nowhere).
-      absl::StatusOr<JetStreamGroupStore::ConsumerState> state = store_->State(settings_.name);
-      if (state.ok()) {
-        MutexLock lock(&mu_);
-        if (consumer_created_ns_ != 0 && state->created_ns != consumer_created_ns_) {
-          LogInfo("consumer group %s was sought; events held here are forgotten", settings_.name);
-          ForgetHeldLocked();
-          DropFetchedLocked(/*nak=*/false);
-          rebind_ = true;
-        }
-        consumer_created_ns_ = state->created_ns;
-      }
-    }
-  }
-}
-
-void JetStreamGroup::ApplyAcks(absl::Span<Op> acks) {
-  std::vector<v1::AckResult> results(acks.size());
-  std::vector<std::pair<size_t, uint64_t>> confirming;  // (op, sequence)
-  std::vector<std::string> replies;  // copies: the messages may go meanwhile
-  absl::flat_hash_set<uint64_t> taken;
-  {
-    MutexLock lock(&mu_);
-    for (size_t op = 0; op < acks.size(); ++op) {
-      for (uint64_t sequence : acks[op].sequences) {
-        auto it = held_.find(sequence);
-        if (it == held_.end() || it->second.member != acks[op].member) {
-          Reject(&results[op], sequence, RefusalLocked(acks[op].member, sequence));
-          continue;
-        }
-        if (!taken.insert(sequence).second) {
-          Reject(&results[op], sequence, "acked twice; the first ack counts");
-          continue;
-        }
-        const char* reply = natsMsg_GetReply(it->second.msg);
-        confirming.emplace_back(op, sequence);
-        replies.emplace_back(reply != nullptr ? reply : "");
-      }
-    }
-  }
-  // Off the lock: JetStream confirms each ack (one round trip for all).
-  std::vector<absl::Status> acked = store_->AckAll(replies);
-  MutexLock lock(&mu_);
-  for (size_t i = 0; i < confirming.size(); ++i) {
-    const auto [op, sequence] = confirming[i];
-    if (!acked[i].ok()) {
-      Reject(&results[op], sequence,
-             absl::StrCat("JetStream did not confirm the ack (", acked[i].message(),
-                          "); it may be delivered again"));
-      continue;
-    }
-    results[op].add_acked(sequence);
-    auto it = held_.find(sequence);
-    const char* reply = it != held_.end() ? natsMsg_GetReply(it->second.msg) : nullptr;
-    Held held;  // released unless redelivered meanwhile
-    if (reply != nullptr && replies[i] == reply && ReleaseLocked(sequence, 0, &held)) {
-      Destroy(held.msg);
-    }
-  }
-  for (size_t op = 0; op < acks.size(); ++op) {
-    if (acks[op].sequences.empty()) continue;  // its member left
-    if (auto it = members_.find(acks[op].member); it != members_.end()) {
-      it->second.sink->OnResult(std::move(results[op]));
-    }
-  }
-}
-
-void JetStreamGroup::Apply(Op op) {
-  if (op.sequences.empty()) return;  // its member left
-  v1::AckResult result;
-  std::vector<Parking> parking;
-  {
-    MutexLock lock(&mu_);
-    const absl::Time now = absl::Now();
-    for (uint64_t sequence : op.sequences) {
-      auto it = held_.find(sequence);
-      if (it == held_.end() || it->second.member != op.member) {
-        Reject(&result, sequence, RefusalLocked(op.member, sequence));
-        continue;
-      }
-      if (op.kind == Op::kNack) {
-        Held held;
-        ReleaseLocked(sequence, op.member, &held);
-        GiveBackLocked(std::move(held), &parking);
-        result.add_nacked(sequence);
-      } else {
-        // JetStream restarts its timer at the full ack_deadline; a longer
-        // extension is kept up by Tick().
-        Held& held = it->second;
-        natsMsg_InProgress(held.msg, nullptr);
-        held.progressed = now;
-        held.keep_until = now + op.extension;
-        held.deadline = std::max(now + settings_.ack_deadline, held.keep_until);
-        result.add_extended(sequence);
-      }
-    }
-    if (auto it = members_.find(op.member); it != members_.end()) {
-      it->second.sink->OnResult(std::move(result));
-    }
-  }
-  Park(std::move(parking));
-}
-
-std::string JetStreamGroup::RefusalLocked(uint64_t member, uint64_t sequence) const {
-  if (sequence > log_->LastSequence()) return "no such event";
-  if (auto it = expired_.find(sequence); it != expired_.end() && it->second == member) {
-    return "its ack deadline passed; it is delivered again";
-  }
-  return "not delivered to this member";
-}
-
-void JetStreamGroup::Tick(absl::Time now) {
-  MutexLock lock(&mu_);
-  std::vector<uint64_t> expired;
-  for (auto& [sequence, held] : held_) {
-    if (held.deadline <= now) {
-      expired.push_back(sequence);
-    } else if (held.keep_until > now &&
-               now - held.progressed >= settings_.ack_deadline / 2) {
-      natsMsg_InProgress(held.msg, nullptr);
-      held.progressed = now;
-    }
-  }
-  // JetStream redelivers these (to any instance): the member's room is free.
-  if (expired_.size() > kExpiredKept) expired_.clear();
-  for (uint64_t sequence : expired) {
-    Held held;
-    ReleaseLocked(sequence, 0, &held);
-    expired_[sequence] = held.member;
-    Destroy(held.msg);
-  }
-}
-
-void JetStreamGroup::DropFetchedLocked(bool nak) {
-  for (Fetched& batch : fetched_) {
-    fetched_count_ -= static_cast<uint32_t>(batch.messages.size());
-    for (natsMsg* msg : batch.messages) {
-      if (nak) natsMsg_Nak(msg, nullptr);
-      Destroy(msg);
-    }
-  }
-  fetched_.clear();
-}
-
-void JetStreamGroup::ForgetHeldLocked() {
-  for (auto& [sequence, held] : held_) Destroy(held.msg);
-  held_.clear();
-  for (auto& [id, member] : members_) member.held = 0;
 }
 
 }  // namespace switchboard::server
