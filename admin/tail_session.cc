@@ -1,13 +1,12 @@
 #include "admin/tail_session.h"
 
 #include <utility>
+#include <variant>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "admin/event_json.h"
+#include "admin/tail_command.h"
 #include "boost/asio/bind_executor.hpp"
 #include "boost/asio/dispatch.hpp"
 #include "boost/asio/post.hpp"
@@ -22,16 +21,10 @@ namespace {
 namespace beast = boost::beast;
 namespace net = boost::asio;
 namespace websocket = beast::websocket;
-using gateway::JsonQuote;
 
 // Control messages (replies, errors) waiting behind the frame in flight; a
 // viewer that makes more of them than this without reading is closed.
 constexpr size_t kMaxOutbox = 16;
-
-std::string ErrorMessage(absl::string_view message, absl::string_view field) {
-  return absl::StrCat("{\"kind\":\"error\",\"message\":", JsonQuote(message),
-                      field.empty() ? "" : absl::StrCat(",\"field\":", JsonQuote(field)), "}");
-}
 
 }  // namespace
 
@@ -144,67 +137,23 @@ void TailSession::OnCommand(beast::error_code ec, size_t) {
 }
 
 std::string TailSession::Apply(absl::string_view text) {
-  simdjson::dom::element command;
-  if (parser_.parse(text.data(), text.size()).get(command) != simdjson::SUCCESS ||
-      !command.is_object()) {
-    return ErrorMessage("not a JSON object; send {\"op\":\"follow\",\"after\":SEQ,"
-                        "\"types\":\"call.*\",\"q\":\"text\"} or {\"op\":\"pause\"}",
-                        "");
-  }
-  std::string_view op;
-  if (command["op"].get(op) != simdjson::SUCCESS) {
-    return ErrorMessage("`op` must be \"follow\" or \"pause\"", "op");
-  }
-  if (op == "pause") {
+  std::variant<TailCommand, TailCommandError> parsed =
+      ParseTailCommand(parser_, text, log_->LastSequence());
+  if (auto* error = std::get_if<TailCommandError>(&parsed)) return TailErrorJson(*error);
+  TailCommand& command = std::get<TailCommand>(parsed);
+  if (command.kind == TailCommand::kPause) {
     following_ = false;
     poll_timer_.cancel();
     UpdateInfo();
     return absl::StrCat("{\"kind\":\"paused\",\"after\":", cursor_, "}");
   }
-  if (op != "follow") return ErrorMessage("`op` must be \"follow\" or \"pause\"", "op");
-
-  uint64_t after = log_->LastSequence();
-  if (simdjson::dom::element value; command["after"].get(value) == simdjson::SUCCESS &&
-                                    !value.is_null()) {
-    if (value.get(after) != simdjson::SUCCESS) {
-      return ErrorMessage("`after` must be a sequence number (a non-negative integer)", "after");
-    }
-  }
-  server::EventFilter filter;
-  if (simdjson::dom::element value; command["types"].get(value) == simdjson::SUCCESS &&
-                                    !value.is_null()) {
-    std::string_view types;
-    if (value.get(types) != simdjson::SUCCESS) {
-      return ErrorMessage("`types` must be a string of comma-separated patterns", "types");
-    }
-    std::vector<std::string> patterns = absl::StrSplit(absl::string_view(types.data(), types.size()), ',', absl::SkipWhitespace());
-    for (std::string& pattern : patterns) pattern = std::string(absl::StripAsciiWhitespace(pattern));
-    google::protobuf::RepeatedPtrField<std::string> list(patterns.begin(), patterns.end());
-    absl::StatusOr<server::EventFilter> parsed = server::EventFilter::Parse(list);
-    if (!parsed.ok()) return ErrorMessage(parsed.status().message(), "types");
-    filter = *std::move(parsed);
-  }
-  std::string search;
-  if (simdjson::dom::element value; command["q"].get(value) == simdjson::SUCCESS &&
-                                    !value.is_null()) {
-    std::string_view q;
-    if (value.get(q) != simdjson::SUCCESS || q.size() > 256) {
-      return ErrorMessage("`q` must be a string of at most 256 bytes", "q");
-    }
-    search = absl::AsciiStrToLower(absl::string_view(q.data(), q.size()));
-  }
-  if (after > log_->LastSequence()) {
-    return ErrorMessage(absl::StrCat("`after` ", after, " is ahead of the newest sequence ",
-                                     log_->LastSequence()),
-                        "after");
-  }
-  filter_ = std::move(filter);
-  text_ = std::move(search);
-  cursor_ = after;
+  filter_ = std::move(command.filter);
+  text_ = std::move(command.text);
+  cursor_ = command.after;
   following_ = true;
   UpdateInfo();
   SchedulePoll(absl::ZeroDuration());
-  return absl::StrCat("{\"kind\":\"following\",\"after\":", after, "}");
+  return absl::StrCat("{\"kind\":\"following\",\"after\":", cursor_, "}");
 }
 
 void TailSession::SchedulePoll(absl::Duration delay) {
