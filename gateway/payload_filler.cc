@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "common/event_types.h"
 #include "common/time_util.h"
+#include "gateway/json_dom.h"
 #include "gateway/webhook_time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -34,23 +35,6 @@ using google::protobuf::Reflection;
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
-
-// simdjson speaks std::string_view; Debian's Abseil has its own string_view.
-absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-const char* JsonTypeName(const element& value) {
-  switch (value.type()) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
-    case element_type::INT64:
-    case element_type::UINT64: return "an integer";
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
-  }
-  return "a value";
-}
 
 absl::Status WrongType(absl::string_view expected, const element& got) {
   return absl::InvalidArgumentError(absl::StrCat("expected ", expected, ", got ", JsonTypeName(got)));

@@ -16,6 +16,7 @@
 #include "common/time_util.h"
 #include "gateway/content_id.h"
 #include "gateway/field_path.h"
+#include "gateway/json_dom.h"
 #include "gateway/json_text.h"
 #include "gateway/payload_filler.h"
 #include "gateway/webhook_time.h"
@@ -32,25 +33,8 @@ using simdjson::dom::object;
 
 constexpr size_t kMaxIdBytes = 256;
 
-// simdjson speaks std::string_view; Debian's Abseil has its own string_view.
-absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 absl::Status FieldError(absl::string_view path, absl::string_view message) {
   return WithField(absl::InvalidArgumentError(absl::StrCat(path, ": ", message)), path);
-}
-
-const char* JsonTypeName(const element& value) {
-  switch (value.type()) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
-    case element_type::INT64:
-    case element_type::UINT64: return "an integer";
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
-  }
-  return "a value";
 }
 
 std::string WrongType(absl::string_view expected, const element& got) {
