@@ -158,9 +158,7 @@ void ConsumerGroup::Ack(uint64_t member, absl::Span<const uint64_t> sequences) {
     bool changed = false;
     for (uint64_t sequence : sequences) {
       if (std::string why = RefusalLocked(member, sequence); !why.empty()) {
-        v1::RejectedSequence* rejected = result.add_rejected();
-        rejected->set_sequence(sequence);
-        rejected->set_reason(std::move(why));
+        AddRejected(&result, sequence, std::move(why));
         continue;
       }
       ReleaseLocked(sequence, unacked_[sequence]);
@@ -187,9 +185,7 @@ void ConsumerGroup::Nack(uint64_t member, absl::Span<const uint64_t> sequences) 
       std::string why = RefusalLocked(member, sequence);
       if (why.empty() && unacked_[sequence].holder != member) why = "not held by this member now";
       if (!why.empty()) {
-        v1::RejectedSequence* rejected = result.add_rejected();
-        rejected->set_sequence(sequence);
-        rejected->set_reason(std::move(why));
+        AddRejected(&result, sequence, std::move(why));
         continue;
       }
       Unacked& entry = unacked_[sequence];
@@ -214,9 +210,7 @@ void ConsumerGroup::Extend(uint64_t member, absl::Span<const uint64_t> sequences
     std::string why = RefusalLocked(member, sequence);
     if (why.empty() && unacked_[sequence].holder != member) why = "not held by this member now";
     if (!why.empty()) {
-      v1::RejectedSequence* rejected = result.add_rejected();
-      rejected->set_sequence(sequence);
-      rejected->set_reason(std::move(why));
+      AddRejected(&result, sequence, std::move(why));
       continue;
     }
     Unacked& entry = unacked_[sequence];

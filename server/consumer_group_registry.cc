@@ -75,6 +75,12 @@ v1::GroupInfo ConfigFromSettings(const GroupSettings& settings) {
   return config;
 }
 
+void AddRejected(v1::AckResult* result, uint64_t sequence, std::string reason) {
+  v1::RejectedSequence* rejected = result->add_rejected();
+  rejected->set_sequence(sequence);
+  rejected->set_reason(std::move(reason));
+}
+
 absl::Status ValidateGroupName(absl::string_view name) {
   bool ok = !name.empty() && name.size() <= 128;
   for (char c : name) ok = ok && (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-');

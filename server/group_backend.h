@@ -143,6 +143,8 @@ absl::Status CheckJoin(const GroupBackend::JoinSpec& spec, const GroupSettings& 
 // A group's settings as stored (GroupInfo's settings fields) and back.
 GroupSettings SettingsFromConfig(const v1::GroupInfo& config);
 v1::GroupInfo ConfigFromSettings(const GroupSettings& settings);
+// Adds `sequence` to `result`'s refused sequences, saying why.
+void AddRejected(v1::AckResult* result, uint64_t sequence, std::string reason);
 
 }  // namespace switchboard::server
 

@@ -23,12 +23,6 @@ constexpr absl::Duration kConsumerCheck = absl::Seconds(1);
 // Expired holds remembered (to say why a late ack is refused), at most.
 constexpr size_t kExpiredKept = 10000;
 
-void Reject(v1::AckResult* result, uint64_t sequence, std::string reason) {
-  v1::RejectedSequence* rejected = result->add_rejected();
-  rejected->set_sequence(sequence);
-  rejected->set_reason(std::move(reason));
-}
-
 }  // namespace
 
 void JetStreamGroup::Ack(uint64_t member, absl::Span<const uint64_t> sequences) {
@@ -125,11 +119,11 @@ void JetStreamGroup::ApplyAcks(absl::Span<Op> acks) {
       for (uint64_t sequence : acks[op].sequences) {
         auto it = held_.find(sequence);
         if (it == held_.end() || it->second.member != acks[op].member) {
-          Reject(&results[op], sequence, RefusalLocked(acks[op].member, sequence));
+          AddRejected(&results[op], sequence, RefusalLocked(acks[op].member, sequence));
           continue;
         }
         if (!taken.insert(sequence).second) {
-          Reject(&results[op], sequence, "acked twice; the first ack counts");
+          AddRejected(&results[op], sequence, "acked twice; the first ack counts");
           continue;
         }
         const char* reply = natsMsg_GetReply(it->second.msg);
@@ -144,7 +138,7 @@ void JetStreamGroup::ApplyAcks(absl::Span<Op> acks) {
   for (size_t i = 0; i < confirming.size(); ++i) {
     const auto [op, sequence] = confirming[i];
     if (!acked[i].ok()) {
-      Reject(&results[op], sequence,
+      AddRejected(&results[op], sequence,
              absl::StrCat("JetStream did not confirm the ack (", acked[i].message(),
                           "); it may be delivered again"));
       continue;
@@ -175,7 +169,7 @@ void JetStreamGroup::Apply(Op op) {
     for (uint64_t sequence : op.sequences) {
       auto it = held_.find(sequence);
       if (it == held_.end() || it->second.member != op.member) {
-        Reject(&result, sequence, RefusalLocked(op.member, sequence));
+        AddRejected(&result, sequence, RefusalLocked(op.member, sequence));
         continue;
       }
       if (op.kind == Op::kNack) {
