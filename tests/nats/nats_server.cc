@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -56,6 +57,36 @@ std::string LastLines(const std::string& text, size_t max_bytes = 4000) {
   return text.size() <= max_bytes ? text : text.substr(text.size() - max_bytes);
 }
 
+// `log` without the retries of a route to a node that is down (one a second
+// per peer, they would fill the lines shown), counted in a last line.
+std::string WithoutRouteRetries(const std::string& log) {
+  std::string kept;
+  int retries = 0;
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    if (absl::StrContains(line, "Error trying to connect to route")) {
+      ++retries;
+      continue;
+    }
+    absl::StrAppend(&kept, line, "\n");
+  }
+  if (retries > 0) absl::StrAppend(&kept, "(", retries, " failed route connection attempts left out)\n");
+  return kept;
+}
+
+// "" when `cluster` has a leader and every replica is current, else what is not.
+std::string ReplicaState(const jsClusterInfo* cluster) {
+  if (cluster == nullptr || cluster->Leader == nullptr || *cluster->Leader == '\0') {
+    return "no leader";
+  }
+  for (int i = 0; i < cluster->ReplicasLen; ++i) {
+    const jsPeerInfo* peer = cluster->Replicas[i];
+    if (peer->Offline || !peer->Current) {
+      return absl::StrCat("replica ", peer->Name, peer->Offline ? " offline" : " not current");
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 int PickFreePort() {
@@ -90,7 +121,8 @@ NatsServer::~NatsServer() {
   Kill();
   if (::testing::Test::HasFailure()) {
     std::fprintf(stderr, "----- %s (port %d) log, last lines -----\n%s----- end of log -----\n",
-                 options_.name.c_str(), options_.port, LastLines(log()).c_str());
+                 options_.name.c_str(), options_.port,
+                 LastLines(WithoutRouteRetries(log())).c_str());
   }
 }
 
@@ -291,6 +323,42 @@ std::string StreamLeader(const std::string& urls, const std::string& stream,
   jsCtx_Destroy(js);
   natsConnection_Destroy(nc);
   return leader;
+}
+
+::testing::AssertionResult WaitForCurrentReplicas(const std::string& urls, const std::string& stream,
+                                                  const std::string& consumer,
+                                                  absl::Duration timeout) {
+  natsOptions* options = ConnectOptions(urls);
+  natsConnection* nc = nullptr;
+  natsStatus s = natsConnection_Connect(&nc, options);
+  natsOptions_Destroy(options);
+  if (s != NATS_OK) return ::testing::AssertionFailure() << "cannot connect to " << urls;
+  jsCtx* js = nullptr;
+  natsConnection_JetStream(&js, nc, nullptr);
+  std::string state = "not asked yet";
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!state.empty() && absl::Now() < deadline) {
+    jsStreamInfo* info = nullptr;
+    state = js_GetStreamInfo(&info, js, stream.c_str(), nullptr, nullptr) == NATS_OK
+                ? ReplicaState(info->Cluster)
+                : "no stream info";
+    jsStreamInfo_Destroy(info);
+    if (state.empty() && !consumer.empty()) {
+      jsConsumerInfo* consumer_info = nullptr;
+      state = js_GetConsumerInfo(&consumer_info, js, stream.c_str(), consumer.c_str(), nullptr,
+                                 nullptr) == NATS_OK
+                  ? ReplicaState(consumer_info->Cluster)
+                  : "no consumer info";
+      if (!state.empty()) state = absl::StrCat("consumer ", consumer, ": ", state);
+      jsConsumerInfo_Destroy(consumer_info);
+    }
+    if (!state.empty()) absl::SleepFor(absl::Milliseconds(100));
+  }
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
+  if (state.empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "stream " << stream << " not fully replicated within "
+                                       << absl::FormatDuration(timeout) << ": " << state;
 }
 
 LeaderElectionWatch::LeaderElectionWatch(const std::string& urls, const std::string& stream) {

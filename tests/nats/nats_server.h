@@ -89,6 +89,15 @@ class NatsCluster {
 std::string StreamLeader(const std::string& urls, const std::string& stream,
                          absl::Duration timeout = absl::Seconds(5));
 
+// Waits until `stream` and, unless `consumer` is "", its consumer `consumer`
+// have a leader and every replica is current: from then on losing any one
+// node of a 3-node cluster leaves a majority that holds all of it. (A node
+// lost before that, e.g. within a second of a consumer's creation, can leave
+// JetStream itself without a quorum for the consumer.)
+::testing::AssertionResult WaitForCurrentReplicas(const std::string& urls, const std::string& stream,
+                                                  const std::string& consumer,
+                                                  absl::Duration timeout);
+
 // Notes when JetStream elects a new leader for `stream`: subscribes to its
 // leader-elected advisory on the servers at `urls` (give the ones that stay
 // up). Thread-safe.
