@@ -16,9 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "common/event_types.h"
+#include "fuzz/filter_checks.h"
 #include "google/protobuf/stubs/logging.h"
 #include "server/event_filter.h"
 #include "server/group_backend.h"
@@ -33,18 +32,6 @@ using switchboard::server::Grant;
 using Patterns = google::protobuf::RepeatedPtrField<std::string>;
 
 namespace {
-
-// Types to match filters against: the schema's, and some it does not know.
-const std::vector<std::string>& Types() {
-  static const auto* types = [] {
-    auto* all = new std::vector<std::string>(switchboard::EventTypes::Known());
-    for (const char* unknown : {"call.brand_new", "call", "calls.x", "zzz", "", "*", "sms.*"}) {
-      all->push_back(unknown);
-    }
-    return all;
-  }();
-  return *types;
-}
 
 switchboard::MemoryEventLog* Log() {
   static auto* log = [] {
@@ -67,15 +54,7 @@ void CheckFilter(const Patterns& patterns) {
     if (!absl::IsInvalidArgument(filter.status())) std::abort();
     return;
   }
-  Patterns described;
-  for (absl::string_view pattern : absl::StrSplit(filter->Describe(), ',')) {
-    described.Add(std::string(pattern));
-  }
-  absl::StatusOr<EventFilter> again = EventFilter::Parse(described);
-  if (!again.ok()) std::abort();
-  for (const std::string& type : Types()) {
-    if (filter->Matches(type) != again->Matches(type)) std::abort();
-  }
+  switchboard::fuzz::CheckDescribesItself(*filter);
 }
 
 void CheckGrants(const Patterns& requested) {
@@ -97,7 +76,7 @@ void CheckGrants(const Patterns& requested) {
     absl::StatusOr<EventFilter> streamed = EventFilter::Parse(*allowed);
     if (!granted.ok()) std::abort();
     if (!streamed.ok()) continue;  // the caller refuses it as INVALID_ARGUMENT
-    for (const std::string& type : Types()) {
+    for (const std::string& type : switchboard::fuzz::ProbeTypes()) {
       if (streamed->Matches(type) && !granted->Matches(type)) std::abort();  // wider than the grant
     }
   }

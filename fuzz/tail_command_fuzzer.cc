@@ -13,16 +13,15 @@
 #include <variant>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "admin/tail_command.h"
+#include "fuzz/filter_checks.h"
 #include "server/event_filter.h"
 #include "simdjson.h"
 
 using switchboard::admin::ParseTailCommand;
 using switchboard::admin::TailCommand;
 using switchboard::admin::TailCommandError;
-using switchboard::server::EventFilter;
 
 namespace {
 
@@ -49,16 +48,7 @@ void CheckFollow(const TailCommand& command) {
   if (command.text.size() > 256 || absl::AsciiStrToLower(command.text) != command.text) {
     std::abort();
   }
-  google::protobuf::RepeatedPtrField<std::string> described;
-  for (absl::string_view pattern : absl::StrSplit(command.filter.Describe(), ',')) {
-    described.Add(std::string(pattern));
-  }
-  absl::StatusOr<EventFilter> again = EventFilter::Parse(described);
-  if (!again.ok()) std::abort();
-  for (const char* type : {"call.completed", "call.answered", "sms.received", "contact.created",
-                           "whatsapp.message.received", "unknown", ""}) {
-    if (command.filter.Matches(type) != again->Matches(type)) std::abort();
-  }
+  switchboard::fuzz::CheckDescribesItself(command.filter);
 }
 
 }  // namespace
