@@ -24,7 +24,10 @@ namespace switchboard::bench {
 namespace {
 
 constexpr uint32_t kMaxUnacked = 1000;
-constexpr int kIdleMembers = 100;
+// Memory per member: the server's RSS grows by this many idle members, each
+// on its own connection, joined after kWarmMembers already are.
+constexpr int kWarmMembers = 50;
+constexpr int kIdleMembers = 200;
 
 std::shared_ptr<grpc::Channel> NewChannel(int i) {
   grpc::ChannelArguments args;
@@ -54,6 +57,7 @@ class Member {
 
  private:
   void Run() {
+    context_.set_wait_for_ready(true);  // a refused connect is retried, not a lost member
     auto stream = stub_->Consume(&context_);
     v1::ConsumeRequest join;
     join.mutable_join()->set_group(group_);
@@ -88,6 +92,7 @@ class Member {
 double SubscribeRate(uint64_t after, uint64_t last) {
   auto stub = v1::EventStream::NewStub(NewChannel(1000));
   grpc::ClientContext context;
+  context.set_wait_for_ready(true);
   v1::SubscribeRequest request;
   request.set_after_sequence(after);
   const int64_t start = NowNs();
@@ -104,11 +109,52 @@ double SubscribeRate(uint64_t after, uint64_t last) {
   return read / std::max(seconds, 1e-9);
 }
 
+// Prints the server's memory per group member: the growth of its RSS from
+// kWarmMembers idle members (they hold nothing) to kWarmMembers +
+// kIdleMembers. Measured on the fresh server, before any backlog: after a
+// drain, the allocator reuses what the drain freed and the growth hides.
+// The warm-up members carry the one-time costs (threads, first buffers).
+void MemoryPerMember(int pid, const std::string& run) {
+  std::atomic<int64_t> unused{0};
+  std::vector<std::unique_ptr<Member>> idle;
+  auto join = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      idle.push_back(std::make_unique<Member>(2000 + static_cast<int>(idle.size()),
+                                              absl::StrCat("idle-", run), 0, &unused, true));
+    }
+    return WaitFor(
+        [&] {
+          for (auto& m : idle) {
+            if (!m->joined()) return false;
+          }
+          return true;
+        },
+        30);
+  };
+  if (!join(kWarmMembers)) {
+    std::fprintf(stderr, "memory per member: the %d warm-up members did not all join\n",
+                 kWarmMembers);
+    return;
+  }
+  const int64_t before = RssKiB(pid);
+  if (!join(kIdleMembers)) {
+    std::fprintf(stderr, "memory per member: the %d members did not all join\n", kIdleMembers);
+    return;
+  }
+  const int64_t after = RssKiB(pid);
+  std::printf("{\"scenario\":\"group_memory\",\"label\":\"%s\",\"members\":%d,"
+              "\"rss_before_kib\":%lld,\"rss_after_kib\":%lld,\"rss_per_member_kib\":%.1f}\n",
+              absl::GetFlag(FLAGS_label).c_str(), kIdleMembers, static_cast<long long>(before),
+              static_cast<long long>(after), static_cast<double>(after - before) / kIdleMembers);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int Groups() {
   const int64_t count = absl::GetFlag(FLAGS_count);
   const std::string run = RunId();
+  if (const int pid = absl::GetFlag(FLAGS_server_pid); pid != 0) MemoryPerMember(pid, run);
   // The backlog: where it starts is the sequence before its first event.
   const SendResult first = Send(absl::StrCat("grp-", run, "-first-"), 1, 0, 1, nullptr);
   const SendResult sent =
@@ -143,31 +189,6 @@ int Groups() {
                 static_cast<long long>(acked.load()), complete ? "true" : "false", seconds, rate,
                 subscribe_rate, rate / std::max(subscribe_rate, 1e-9));
     std::fflush(stdout);
-  }
-  // Memory: idle members of one group (they hold one event each).
-  const int pid = absl::GetFlag(FLAGS_server_pid);
-  if (pid != 0) {
-    std::atomic<int64_t> unused{0};
-    const int64_t before = RssKiB(pid);
-    std::vector<std::unique_ptr<Member>> idle;
-    for (int i = 0; i < kIdleMembers; ++i) {
-      idle.push_back(std::make_unique<Member>(2000 + i / 50, absl::StrCat("idle-", run), last,
-                                              &unused, true));
-    }
-    WaitFor(
-        [&] {
-          for (auto& m : idle) {
-            if (!m->joined()) return false;
-          }
-          return true;
-        },
-        30);
-    const int64_t after_join = RssKiB(pid);
-    std::printf("{\"scenario\":\"group_memory\",\"label\":\"%s\",\"members\":%d,"
-                "\"rss_before_kib\":%lld,\"rss_after_kib\":%lld,\"rss_per_member_kib\":%.1f}\n",
-                absl::GetFlag(FLAGS_label).c_str(), kIdleMembers, static_cast<long long>(before),
-                static_cast<long long>(after_join),
-                static_cast<double>(after_join - before) / kIdleMembers);
   }
   return status;
 }

@@ -248,8 +248,9 @@ def main():
             + ("" if r["complete"] else f" (incomplete: {r['acked']} acked)") + " |")
     for r in group_memory:
         out("")
-        out(f"Memory per member ({r['label']} store): {r['members']} idle members of one group "
-            f"took the server from {r['rss_before_kib']} to {r['rss_after_kib']} KiB: "
+        out(f"Memory per member ({r['label']} store, fresh server): {r['members']} more idle "
+            f"members of one group, each on its own connection, took the server from "
+            f"{r['rss_before_kib']} to {r['rss_after_kib']} KiB: "
             f"**{r['rss_per_member_kib']:.1f} KiB per member**.")
     first = lambda store, n: next((r for r in groups if r["label"] == store
                                    and r["members"] == n), None)
