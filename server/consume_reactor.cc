@@ -202,14 +202,35 @@ void ConsumeReactor::OnReadDone(bool ok) {
   if (!ParseMessage(read_, &request_)) {
     status = Invalid("a message is not a switchboard.v1.ConsumeRequest");
   } else if (group_ == nullptr) {
-    status = request_.kind_case() == v1::ConsumeRequest::kJoin
-                 ? Join(request_.join())
-                 : Invalid("the first message must be a join (JoinGroup naming the group)");
+    if (request_.kind_case() == v1::ConsumeRequest::kJoin) {
+      MutexLock lock(&mu_);
+      reading_ = false;
+      joining_ = true;  // holds off Finish(), hence OnDone(), until the join is over
+      options_.joins->Run([this] { JoinAndReadOn(); });
+      return;
+    }
+    status = Invalid("the first message must be a join (JoinGroup naming the group)");
   } else {
     status = Apply(request_);
   }
   MutexLock lock(&mu_);
   reading_ = false;
+  if (!status.ok()) return FinishLocked(status);
+  ReadNextLocked();
+}
+
+void ConsumeReactor::JoinAndReadOn() {
+  {
+    MutexLock lock(&mu_);
+    if (ending_) {  // the member gave up while the join waited its turn
+      joining_ = false;
+      return FinishIfDueLocked();
+    }
+  }
+  const grpc::Status status = Join(request_.join());
+  MutexLock lock(&mu_);
+  joining_ = false;
+  if (ending_) return FinishIfDueLocked();  // cancelled meanwhile: the Finish() held off
   if (!status.ok()) return FinishLocked(status);
   ReadNextLocked();
 }
@@ -239,13 +260,7 @@ void ConsumeReactor::OnWriteDone(bool ok) {
   MutexLock lock(&mu_);
   writing_ = false;
   if (!ok) return FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "member went away"));
-  if (ending_) {
-    if (!finished_) {
-      finished_ = true;
-      Finish(end_status_);
-    }
-    return;
-  }
+  if (ending_) return FinishIfDueLocked();
   SendLocked(std::nullopt);
   if (read_paused_) ReadNextLocked();
 }
@@ -255,9 +270,15 @@ void ConsumeReactor::FinishLocked(const grpc::Status& status) {
   ending_ = true;
   end_status_ = status;
   outgoing_.clear();
-  if (!writing_) {
+  FinishIfDueLocked();
+}
+
+void ConsumeReactor::FinishIfDueLocked() {
+  // Finish() leads to OnDone(), which deletes this: not while a write is in
+  // flight or Join() runs on the pool.
+  if (ending_ && !writing_ && !joining_ && !finished_) {
     finished_ = true;
-    Finish(status);
+    Finish(end_status_);
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "common/mutex.h"
+#include "common/worker_pool.h"
 #include "grpcpp/grpcpp.h"
 #include "server/group_backend.h"
 #include "server/subscriber_auth.h"
@@ -21,7 +22,9 @@ namespace switchboard::server {
 // One EventStream.Consume stream: a consumer group member. Owns itself:
 // deleted in OnDone().
 //
-// Reads the JoinGroup, joins (or creates) the group, answers GroupJoined;
+// Reads the JoinGroup, joins (or creates) the group on `options.joins` (a
+// join may wait on the store: JetStream round trips, up to their timeout,
+// which must not hold up gRPC's callback threads), answers GroupJoined;
 // then reads acks, nacks and extensions and hands them to the group, and
 // writes what the group sends it (deliveries, results), one write in flight.
 // The group bounds the deliveries (the member's max_unacked); results are
@@ -37,6 +40,7 @@ class ConsumeReactor : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::By
  public:
   struct Options {
     const SubscriberAuth* auth = nullptr;  // tokens, when configured
+    WorkerPool* joins = nullptr;           // runs joins (required)
     size_t max_patterns = 64;
   };
 
@@ -66,6 +70,8 @@ class ConsumeReactor : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::By
 
   // Validates the join and joins; a status on failure.
   grpc::Status Join(const v1::JoinGroup& join);
+  // Join() on a pool thread, then reads on (or ends the stream).
+  void JoinAndReadOn();
   // Hands one ack/nack/extend to the group; a status when it is malformed.
   grpc::Status Apply(const v1::ConsumeRequest& request);
   // Queues `response` (a ConsumeResponse; if any) and starts the next write
@@ -73,6 +79,8 @@ class ConsumeReactor : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::By
   void SendLocked(std::optional<grpc::ByteBuffer> response) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Ends the stream with `status` once the write in flight is done.
   void FinishLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Calls Finish() when ending and nothing is under way any more.
+  void FinishIfDueLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reads the next request unless responses pile up (then OnWriteDone does).
   void ReadNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -96,6 +104,7 @@ class ConsumeReactor : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::By
   bool joined_ ABSL_GUARDED_BY(mu_) = false;       // GroupJoined queued first
   bool read_paused_ ABSL_GUARDED_BY(mu_) = false;  // a read is due once responses drain
   bool reading_ ABSL_GUARDED_BY(mu_) = false;      // a read is in flight
+  bool joining_ ABSL_GUARDED_BY(mu_) = false;      // Join() is under way on the pool
   bool ending_ ABSL_GUARDED_BY(mu_) = false;       // no more responses
   bool finished_ ABSL_GUARDED_BY(mu_) = false;     // Finish() called
   grpc::Status end_status_ ABSL_GUARDED_BY(mu_);

@@ -130,6 +130,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* EventStreamService:
   ConsumeReactor::Options options;
   options.auth = options_.auth;
   options.max_patterns = options_.max_patterns;
+  options.joins = &joins_;
   auto* reactor = new ConsumeReactor(groups_, log_, &slots_, options, std::move(authorization),
                                      context->peer());
   reactor->Start();

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 
 #include "common/service_metrics.h"
+#include "common/worker_pool.h"
 #include "grpcpp/grpcpp.h"
 #include "server/group_backend.h"
 #include "server/fanout_dispatcher.h"
@@ -64,6 +65,9 @@ class EventStreamService final
   ServiceMetrics* const metrics_;
   const Options options_;
   SubscriberSlots slots_;
+  // Consume's joins (ConsumeReactor): off gRPC's threads, as they may wait on
+  // the store.
+  WorkerPool joins_{"sb-group-join", 4};
   std::atomic<bool> shutting_down_{false};
   std::atomic<uint64_t> streams_started_{0};  // numbers streams in metrics
 };

@@ -117,7 +117,8 @@ class GroupBackend {
   // The group `spec` names (and true when this call created it).
   // FAILED_PRECONDITION when it exists with another filter or setting,
   // RESOURCE_EXHAUSTED at the group limit, UNAVAILABLE when shutting down.
-  // Does not block on I/O.
+  // May wait on the store (JetStream: round trips, each up to its API
+  // timeout), so it is not called on gRPC's callback threads.
   virtual absl::StatusOr<std::pair<std::shared_ptr<GroupHandle>, bool>> JoinOrCreate(
       const JoinSpec& spec) = 0;
   // The group named `name`, or nullptr.

@@ -26,6 +26,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "absl/synchronization/notification.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "switchboard/v1/consumer_group_service.grpc.pb.h"
@@ -332,6 +334,25 @@ class JetStreamGroupsE2eTest : public ::testing::Test {
     if (drained || absl::Now() > deadline) return drained;
     absl::SleepFor(absl::Milliseconds(100));
   }
+}
+
+// grpc.health.v1.Health/Check on `address` (what load balancers and
+// Kubernetes probes call), answered within `deadline` or not.
+grpc::Status HealthCheck(const std::string& address, absl::Duration deadline) {
+  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  grpc::Slice empty;  // a HealthCheckRequest for the whole server
+  grpc::ByteBuffer request(&empty, 1), response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
+                 &response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return status;
 }
 
 // The names of `pid`'s threads (what `top -H` shows).
@@ -660,6 +681,58 @@ TEST_F(JetStreamGroupsE2eTest, DeadLettersAfterNNacksAreListedRequeuedDroppedAnd
   }
   ASSERT_TRUE(member.WaitFor([&] { return member.ended(); }, absl::Seconds(10)));
   EXPECT_EQ(member.end_code(), grpc::StatusCode::ABORTED) << member.end();
+}
+
+// A join reads and writes the group in JetStream, and each request may wait
+// for its timeout when NATS hangs. Those waits must not take gRPC's callback
+// threads, which every stream and the health service share: before joins
+// ran on a pool of their own, eight joins on a hung NATS server held up
+// health checks for 5 to 7 s.
+TEST_F(JetStreamGroupsE2eTest, JoinsWaitingOnAHungNatsServerHoldUpNoOtherCall) {
+  ASSERT_NO_FATAL_FAILURE(StartNats());
+  SwitchboardProcess& instance = StartInstance();
+  ASSERT_TRUE(HealthCheck(instance.grpc_address(), absl::Seconds(5)).ok());
+
+  nats_->Pause();
+  std::vector<std::unique_ptr<Member>> members;
+  for (int i = 0; i < 8; ++i) {
+    members.push_back(std::make_unique<Member>(instance.grpc_address(),
+                                               Join(absl::StrCat("hung-", i)), AckAll()));
+  }
+  absl::SleepFor(absl::Milliseconds(300));  // the joins wait on NATS
+  for (int i = 0; i < 5; ++i) {
+    grpc::Status health = HealthCheck(instance.grpc_address(), absl::Seconds(1));
+    EXPECT_TRUE(health.ok()) << "health check " << i << " while joins wait on NATS: "
+                             << health.error_code() << " " << health.error_message();
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  // A stream that gets nothing from NATS is still answered at once.
+  {
+    auto stub = EventStream::NewStub(
+        grpc::CreateChannel(instance.grpc_address(), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+    auto stream = stub->Consume(&context);
+    ConsumeRequest ack;
+    ack.mutable_ack()->add_sequences(1);
+    stream->Write(ack);
+    ConsumeResponse response;
+    while (stream->Read(&response)) {
+    }
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  for (auto& member : members) EXPECT_FALSE(member->ended()) << member->end();
+
+  // Once NATS answers again, each join completes: joined, or told to retry.
+  nats_->Resume();
+  for (auto& member : members) {
+    ASSERT_TRUE(Member::WaitFor([&] { return member->WaitJoined(absl::Milliseconds(1)) ||
+                                             member->ended(); },
+                                absl::Seconds(30)));
+    if (member->ended()) EXPECT_EQ(member->end_code(), grpc::StatusCode::UNAVAILABLE) << member->end();
+  }
+  Member late(instance.grpc_address(), Join("hung-0"), AckAll());
+  EXPECT_TRUE(late.WaitJoined()) << late.end();
 }
 
 }  // namespace

@@ -212,6 +212,14 @@ void NatsServer::Kill() {
   pid_ = -1;
 }
 
+void NatsServer::Pause() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void NatsServer::Resume() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
 NatsCluster::NatsCluster(const std::string& root, int size) {
   std::vector<int> cluster_ports;
   for (int i = 0; i < size; ++i) cluster_ports.push_back(PickFreePort());

@@ -47,6 +47,10 @@ class NatsServer {
   ::testing::AssertionResult Start(absl::Duration timeout = absl::Seconds(15));
   // kill -9, then reaps it. No-op when not running.
   void Kill();
+  // SIGSTOP / SIGCONT: a hung server, whose connections stay open and
+  // unanswered. Kill() works on a paused server.
+  void Pause();
+  void Resume();
   bool running() const { return pid_ > 0; }
 
   int port() const { return options_.port; }
