@@ -3,7 +3,6 @@
 #include <memory>
 
 #include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
 #include "common/time_util.h"
 #include "server/group_backend.h"
 
@@ -17,9 +16,7 @@ std::vector<ConsumerGroupInfo> GrpcStatusSources::ConsumerGroups() {
   std::vector<ConsumerGroupInfo> groups;
   server::GroupBackend* backend = server_->groups();
   if (backend == nullptr) return groups;
-  const absl::Time now = absl::Now();
-  for (const std::shared_ptr<server::GroupHandle>& group : backend->List()) {
-    const v1::GroupInfo info = group->Info(now);
+  for (const v1::GroupInfo& info : backend->Snapshot()) {
     ConsumerGroupInfo& out = groups.emplace_back();
     out.name = info.name();
     out.filter = info.event_types().empty() ? "*" : absl::StrJoin(info.event_types(), ",");

@@ -216,6 +216,13 @@ std::shared_ptr<GroupHandle> ConsumerGroupRegistry::Find(absl::string_view name)
   return it == groups_.end() ? nullptr : it->second;
 }
 
+std::vector<v1::GroupInfo> ConsumerGroupRegistry::Snapshot() const {
+  std::vector<v1::GroupInfo> infos;
+  const absl::Time now = absl::Now();
+  for (const auto& group : Groups()) infos.push_back(group->Info(now));  // in memory
+  return infos;
+}
+
 std::vector<std::shared_ptr<GroupHandle>> ConsumerGroupRegistry::List() const {
   MutexLock lock(&mu_);
   std::vector<std::shared_ptr<GroupHandle>> out;

@@ -50,6 +50,7 @@ class ConsumerGroupRegistry : public GroupBackend {
       const JoinSpec& spec) override;
   std::shared_ptr<GroupHandle> Find(absl::string_view name) const override;
   std::vector<std::shared_ptr<GroupHandle>> List() const override;
+  std::vector<v1::GroupInfo> Snapshot() const override;
   absl::Status Delete(absl::string_view name) override;
   size_t max_members_per_group() const override { return options_.max_members_per_group; }
 

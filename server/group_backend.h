@@ -125,6 +125,10 @@ class GroupBackend {
   virtual std::shared_ptr<GroupHandle> Find(absl::string_view name) const = 0;
   // Every group, by name.
   virtual std::vector<std::shared_ptr<GroupHandle>> List() const = 0;
+  // Every group's GroupInfo as of a moment ago, by name. Never waits on I/O:
+  // /metrics and the console call it on threads that answer health probes
+  // (and, for /metrics on the webhook port, webhooks) too.
+  virtual std::vector<v1::GroupInfo> Snapshot() const = 0;
   // Removes a group and its state; its members' streams end with ABORTED.
   // NOT_FOUND when there is no such group.
   virtual absl::Status Delete(absl::string_view name) = 0;

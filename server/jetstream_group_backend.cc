@@ -1,5 +1,7 @@
 #include "server/jetstream_group_backend.h"
 
+#include <pthread.h>
+
 #include <tuple>
 #include <utility>
 
@@ -14,8 +16,10 @@
 namespace switchboard::server {
 namespace {
 
-// Metrics are scraped from a snapshot of every group at most this old.
-constexpr absl::Duration kSnapshotAge = absl::Seconds(1);
+// Snapshot(): refreshed this often while it is asked for at least once per
+// kIdleAfter (Prometheus scrapes every 15 to 60 s; the console every few).
+constexpr absl::Duration kRefreshEvery = absl::Seconds(1);
+constexpr absl::Duration kIdleAfter = absl::Minutes(5);
 
 }  // namespace
 
@@ -48,20 +52,43 @@ JetStreamGroupBackend::JetStreamGroupBackend(JetStreamEventLog* log, metrics::Re
 }
 
 std::vector<v1::GroupInfo> JetStreamGroupBackend::Snapshot() const {
+  MutexLock lock(&snapshot_mu_);
+  const absl::Time now = absl::Now();
+  if (now - asked_at_ > kIdleAfter) refresh_now_ = true;  // the refresher idled: wake it
+  asked_at_ = now;
+  return snapshot_;
+}
+
+void JetStreamGroupBackend::RefreshLoop() {
+  for (;;) {
+    {
+      MutexLock lock(&snapshot_mu_);
+      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(snapshot_mu_) {
+        return refresher_stop_ || refresh_now_;
+      };
+      snapshot_mu_.AwaitWithTimeout(Condition(&wake), kRefreshEvery);
+      if (refresher_stop_) return;
+      refresh_now_ = false;
+      if (absl::Now() - asked_at_ > kIdleAfter) continue;  // nobody looks: ask NATS nothing
+    }
+    std::vector<v1::GroupInfo> infos;  // JetStream requests
+    const absl::Time now = absl::Now();
+    for (const auto& group : List()) infos.push_back(group->Info(now));
+    MutexLock lock(&snapshot_mu_);
+    snapshot_ = std::move(infos);
+  }
+}
+
+void JetStreamGroupBackend::StopRefresher() {
   {
     MutexLock lock(&snapshot_mu_);
-    if (absl::Now() - snapshot_at_ < kSnapshotAge) return snapshot_;
+    refresher_stop_ = true;
   }
-  std::vector<v1::GroupInfo> infos;
-  const absl::Time now = absl::Now();
-  for (const auto& group : List()) infos.push_back(group->Info(now));
-  MutexLock lock(&snapshot_mu_);
-  snapshot_ = infos;
-  snapshot_at_ = now;
-  return infos;
+  if (refresher_.joinable()) refresher_.join();
 }
 
 JetStreamGroupBackend::~JetStreamGroupBackend() {
+  StopRefresher();  // it uses the store and the groups
   Shutdown(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down"));
   MutexLock lock(&mu_);
   groups_.clear();  // joins the groups' threads; the store, then the connection, go after
@@ -93,6 +120,10 @@ absl::Status JetStreamGroupBackend::Start() {
         ". Switchboard needs to create a KV bucket and a stream next to --nats_stream"));
   }
   store_ = *std::move(store);
+  refresher_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "sb-group-stats");
+    RefreshLoop();
+  });
   return absl::OkStatus();
 }
 

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -30,7 +31,10 @@ namespace switchboard::server {
 // JetStream", for the guarantees and limits.
 //
 // Thread-safe. JoinOrCreate, Find, List and Delete make JetStream API
-// requests: each blocks for at most about the store's API timeout.
+// requests: each blocks for at most about the store's API timeout. Snapshot()
+// does not: a thread of its own (sb-group-stats) refreshes it once a second
+// while it is asked for, so that neither a Prometheus scrape nor the console
+// waits on NATS.
 class JetStreamGroupBackend : public GroupBackend {
  public:
   struct Options {
@@ -50,6 +54,10 @@ class JetStreamGroupBackend : public GroupBackend {
       const JoinSpec& spec) override;
   std::shared_ptr<GroupHandle> Find(absl::string_view name) const override;
   std::vector<std::shared_ptr<GroupHandle>> List() const override;
+  // As of the last refresh (at most about a second old while it is called
+  // at least every kIdleAfter; the first call after a longer pause returns
+  // the old one and refreshes at once).
+  std::vector<v1::GroupInfo> Snapshot() const override;
   absl::Status Delete(absl::string_view name) override;
   size_t max_members_per_group() const override { return options_.max_members_per_group; }
 
@@ -61,8 +69,9 @@ class JetStreamGroupBackend : public GroupBackend {
   // here on nats-server 2.9.10, docs/PERFORMANCE.md); several, or none, read
   // every event ("": nats-server 2.9 takes one filter per consumer).
   std::string FilterSubject(const std::vector<std::string>& event_types) const;
-  // Every group's GroupInfo, for the metrics (JetStream requests, cached).
-  std::vector<v1::GroupInfo> Snapshot() const;
+  // Refreshes the snapshot while it is asked for, until StopRefresher().
+  void RefreshLoop();
+  void StopRefresher();
 
   JetStreamEventLog* const log_;
   const Options options_;
@@ -77,8 +86,11 @@ class JetStreamGroupBackend : public GroupBackend {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
   mutable Mutex snapshot_mu_;
-  mutable std::vector<v1::GroupInfo> snapshot_ ABSL_GUARDED_BY(snapshot_mu_);
-  mutable absl::Time snapshot_at_ ABSL_GUARDED_BY(snapshot_mu_) = absl::InfinitePast();
+  std::vector<v1::GroupInfo> snapshot_ ABSL_GUARDED_BY(snapshot_mu_);
+  mutable absl::Time asked_at_ ABSL_GUARDED_BY(snapshot_mu_) = absl::InfinitePast();
+  mutable bool refresh_now_ ABSL_GUARDED_BY(snapshot_mu_) = false;
+  bool refresher_stop_ ABSL_GUARDED_BY(snapshot_mu_) = false;
+  std::thread refresher_;
 };
 
 }  // namespace switchboard::server

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -733,6 +734,46 @@ TEST_F(JetStreamGroupsE2eTest, JoinsWaitingOnAHungNatsServerHoldUpNoOtherCall) {
   }
   Member late(instance.grpc_address(), Join("hung-0"), AckAll());
   EXPECT_TRUE(late.WaitJoined()) << late.end();
+}
+
+// /metrics (on the webhook port and the console's) and the console's
+// overview show every group's lag and pending events, which on JetStream take
+// requests to NATS. They come from a snapshot refreshed on a thread of its
+// own: before, a scrape made those requests on the thread that serves
+// webhooks and /healthz, and with NATS hung each waited for its 5 s timeout.
+TEST_F(JetStreamGroupsE2eTest, MetricsAndProbesAnswerAtOnceWhileNatsHangs) {
+  ASSERT_NO_FATAL_FAILURE(StartNats());
+  SwitchboardProcess& instance = StartInstance();
+  std::vector<std::unique_ptr<Member>> members;
+  for (int i = 0; i < 3; ++i) {
+    members.push_back(std::make_unique<Member>(instance.grpc_address(),
+                                               Join(absl::StrCat("scraped-", i)), AckAll()));
+    ASSERT_TRUE(members.back()->WaitJoined()) << members.back()->end();
+  }
+  const std::string last_group = "switchboard_group_pending{group=\"scraped-2\"}";
+  ASSERT_TRUE(Member::WaitFor(
+      [&] { return absl::StrContains(HttpGet(instance.http_port(), "/metrics").body, last_group); },
+      absl::Seconds(10)))
+      << "the groups never showed up in /metrics";
+
+  nats_->Pause();
+  for (int i = 0; i < 4; ++i) {
+    for (auto [port, path] : {std::make_pair(instance.http_port(), "/metrics"),
+                              std::make_pair(instance.http_port(), "/healthz"),
+                              std::make_pair(instance.admin_port(), "/metrics"),
+                              std::make_pair(instance.admin_port(), "/api/overview")}) {
+      HttpConnection http(absl::Seconds(1));
+      ASSERT_EQ(http.Connect(port), "");
+      HttpResponse response = http.Get(path);
+      EXPECT_EQ(response.status, 200) << path << " on port " << port << " while NATS hangs: "
+                                      << response.error;
+      if (absl::string_view(path) == "/metrics") {
+        EXPECT_TRUE(absl::StrContains(response.body, last_group)) << response.body;
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(500));  // past the refresh period
+  }
+  nats_->Resume();
 }
 
 }  // namespace
