@@ -47,8 +47,9 @@ struct ViewerInfo {
 // Errors: {"error":{"status","message","field"}} (400 naming the query
 // parameter, 404, 405, 503 when the store cannot be read).
 //
-// Thread-safe. Handle() blocks on the store's reads: call it off the webhook
-// thread (the admin server calls it on its own thread).
+// Thread-safe. Handle() blocks on the store's reads (on JetStream, up to its
+// API timeout while NATS hangs): call it off threads that answer anything
+// else (the admin server calls it on a pool of its own).
 class AdminApi {
  public:
   struct Sources {

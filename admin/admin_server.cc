@@ -105,12 +105,15 @@ class AdminServer::Session : public std::enable_shared_from_this<AdminServer::Se
     }
     HttpRequest request = parser_->release();
     stream_.expires_never();
-    Write(Route(std::move(request)));
+    if (std::optional<HttpResponse> response = Route(std::move(request))) {
+      Write(std::move(*response));
+    }
   }
 
-  // Answers `request`, or hands the connection to a TailSession (then
-  // returns no response and this session ends).
-  HttpResponse Route(HttpRequest request) {
+  // Answers `request`; or hands the connection to a TailSession (this
+  // session then ends), or hands the request to the API's pool, which writes
+  // the answer later: nullopt for those.
+  std::optional<HttpResponse> Route(HttpRequest request) {
     const unsigned version = request.version();
     const bool keep_alive = request.keep_alive();
     const absl::string_view path = PathOf(request);
@@ -147,11 +150,10 @@ class AdminServer::Session : public std::enable_shared_from_this<AdminServer::Se
             absl::StrCat(viewers, " viewers are following already (the limit); close one"), "",
             version, false);
       }
-      handed_over_ = true;
       std::make_shared<TailSession>(std::move(stream_), server_->log_,
                                     server_->options_.tail, server_->viewers_)
           ->Start(std::move(request));
-      return HttpResponse();
+      return std::nullopt;
     }
     if (asset) {
       const ConsoleAsset* file = FindConsoleAsset(std::string_view(path.data(), path.size()));
@@ -171,7 +173,15 @@ class AdminServer::Session : public std::enable_shared_from_this<AdminServer::Se
       return answer;  // these three paths answer inline
     }
     if (path == "/api/session") return Session::SessionCookie(request);
-    if (AdminApi::Handles(path)) return server_->api_->Handle(request);
+    if (AdminApi::Handles(path)) {
+      server_->api_pool_.Run([self = shared_from_this(), request = std::move(request)] {
+        HttpResponse response = self->server_->api_->Handle(request);
+        net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+          self->Write(std::move(response));
+        });
+      });
+      return std::nullopt;
+    }
     return gateway::MakeErrorResponse(
         http::status::not_found,
         "no such path on the admin listener: the console is at /, its API under /api/", "",
@@ -217,7 +227,6 @@ class AdminServer::Session : public std::enable_shared_from_this<AdminServer::Se
   }
 
   void Write(HttpResponse response) {
-    if (handed_over_) return;  // the TailSession owns the connection now
     Harden(&response);
     response_ = std::make_unique<HttpResponse>(std::move(response));
     stream_.expires_after(absl::ToChronoNanoseconds(server_->options_.read_timeout));
@@ -245,7 +254,6 @@ class AdminServer::Session : public std::enable_shared_from_this<AdminServer::Se
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<HttpResponse> response_;
   bool first_ = true;
-  bool handed_over_ = false;
 };
 
 AdminServer::AdminServer(Options options, Dependencies deps)

@@ -17,6 +17,7 @@
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/steady_timer.hpp"
+#include "common/worker_pool.h"
 #include "gateway/http_handler.h"
 
 namespace switchboard::admin {
@@ -90,6 +91,11 @@ class AdminServer {
   std::thread thread_;
   std::string bound_address_;
   bool started_ = false;
+  // Runs the API's requests, which read the store and may wait on the
+  // network (JetStream), so that probes, /metrics and live tails on the
+  // server's thread never wait behind them. Last: destroyed (its tasks done)
+  // before what they use.
+  WorkerPool api_pool_{"sb-admin-api", 2};
 };
 
 }  // namespace switchboard::admin

@@ -517,5 +517,48 @@ TEST_F(JetStreamE2eTest, WithTheWholeClusterDownWebhooksGet503AndNoneIsHalfStore
   EXPECT_EQ(reposted.sequence, 5u);
 }
 
+// The console's API reads events from the store, and on JetStream each read
+// may wait for its 5 s timeout while NATS hangs. It runs on a pool of its
+// own: before, three such reads held the console's thread for 18 s, and
+// /healthz, /metrics and live tails on the same port waited behind them.
+TEST_F(JetStreamE2eTest, ConsoleReadsWaitingOnAHungClusterHoldUpNoProbe) {
+  ASSERT_NO_FATAL_FAILURE(StartInstance(&a_));
+  for (int i = 1; i <= 9; ++i) PostOk(*a_, Webhook(absl::StrCat("old", i)));
+  a_.reset();  // a fresh instance has none of them in memory: reads go to NATS
+  ASSERT_NO_FATAL_FAILURE(StartInstance(&a_));
+  const int admin = a_->admin_port();
+
+  for (int i = 0; i < cluster_->size(); ++i) cluster_->node(i).Pause();
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 3; ++i) {
+    readers.emplace_back([admin, i] {
+      HttpGet(admin, absl::StrCat("/api/events?limit=5&before=", 9 - i));  // waits on NATS
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  for (int i = 0; i < 3; ++i) {
+    for (const char* path : {"/healthz", "/metrics"}) {
+      HttpConnection http(absl::Seconds(1));
+      ASSERT_EQ(http.Connect(admin), "");
+      HttpResponse response = http.Get(path);
+      EXPECT_EQ(response.status, 200) << path << " while console reads wait on NATS: "
+                                      << response.error;
+    }
+    absl::SleepFor(absl::Milliseconds(300));
+  }
+  for (int i = 0; i < cluster_->size(); ++i) cluster_->node(i).Resume();
+  for (std::thread& reader : readers) reader.join();
+
+  // The API answers again once NATS does.
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  HttpResponse events = HttpGet(admin, "/api/events?limit=5&before=9");
+  while (events.status != 200 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+    events = HttpGet(admin, "/api/events?limit=5&before=9");
+  }
+  EXPECT_EQ(events.status, 200) << events.body << events.error;
+  EXPECT_TRUE(absl::StrContains(events.body, "\"sequence\":8")) << events.body;
+}
+
 }  // namespace
 }  // namespace switchboard::e2e
