@@ -150,7 +150,7 @@ class AdminServer::Session : public std::enable_shared_from_this<AdminServer::Se
             absl::StrCat(viewers, " viewers are following already (the limit); close one"), "",
             version, false);
       }
-      std::make_shared<TailSession>(std::move(stream_), server_->log_,
+      std::make_shared<TailSession>(std::move(stream_), server_->log_, &server_->store_reads_,
                                     server_->options_.tail, server_->viewers_)
           ->Start(std::move(request));
       return std::nullopt;
@@ -174,7 +174,7 @@ class AdminServer::Session : public std::enable_shared_from_this<AdminServer::Se
     }
     if (path == "/api/session") return Session::SessionCookie(request);
     if (AdminApi::Handles(path)) {
-      server_->api_pool_.Run([self = shared_from_this(), request = std::move(request)] {
+      server_->store_reads_.Run([self = shared_from_this(), request = std::move(request)] {
         HttpResponse response = self->server_->api_->Handle(request);
         net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
           self->Write(std::move(response));

@@ -91,11 +91,11 @@ class AdminServer {
   std::thread thread_;
   std::string bound_address_;
   bool started_ = false;
-  // Runs the API's requests, which read the store and may wait on the
-  // network (JetStream), so that probes, /metrics and live tails on the
-  // server's thread never wait behind them. Last: destroyed (its tasks done)
-  // before what they use.
-  WorkerPool api_pool_{"sb-admin-api", 2};
+  // Runs what reads the store (the API's requests, the live tails' reads),
+  // which may wait on the network (JetStream), so that probes, /metrics and
+  // the other viewers on the server's thread never wait behind it. Last:
+  // destroyed (its tasks done) before what they use.
+  WorkerPool store_reads_{"sb-admin-read", 2};
 };
 
 }  // namespace switchboard::admin

@@ -28,10 +28,11 @@ constexpr size_t kMaxOutbox = 16;
 
 }  // namespace
 
-TailSession::TailSession(beast::tcp_stream stream, EventLog* log, const Options& options,
-                         std::shared_ptr<ViewerRegistry> registry)
+TailSession::TailSession(beast::tcp_stream stream, EventLog* log, WorkerPool* reads,
+                         const Options& options, std::shared_ptr<ViewerRegistry> registry)
     : ws_(std::move(stream)),
       log_(log),
+      reads_(reads),
       options_(options),
       registry_(std::move(registry)),
       poll_timer_(ws_.get_executor()),
@@ -141,6 +142,7 @@ std::string TailSession::Apply(absl::string_view text) {
       ParseTailCommand(parser_, text, log_->LastSequence());
   if (auto* error = std::get_if<TailCommandError>(&parsed)) return TailErrorJson(*error);
   TailCommand& command = std::get<TailCommand>(parsed);
+  ++generation_;
   if (command.kind == TailCommand::kPause) {
     following_ = false;
     poll_timer_.cancel();
@@ -176,10 +178,24 @@ void TailSession::SchedulePoll(absl::Duration delay) {
 }
 
 void TailSession::Poll() {
-  if (closed_ || !following_ || writing_ || !outbox_.empty()) return;  // OnWrite polls next
-  std::vector<EventPtr> batch;
-  const uint64_t from = cursor_;
-  absl::Status status = log_->Read(from, options_.read_batch, &batch);
+  // OnWrite, or the read's end, polls next.
+  if (closed_ || !following_ || writing_ || reading_ || !outbox_.empty()) return;
+  reading_ = true;
+  reads_->Run([self = shared_from_this(), from = cursor_, generation = generation_] {
+    auto batch = std::make_shared<std::vector<EventPtr>>();
+    absl::Status status = self->log_->Read(from, self->options_.read_batch, batch.get());
+    net::post(self->ws_.get_executor(), [self, from, generation, status, batch] {
+      self->reading_ = false;
+      if (self->closed_) return;
+      // A follow or pause came meanwhile: that batch is not what it wants.
+      if (generation != self->generation_) return self->SchedulePoll(absl::ZeroDuration());
+      self->OnBatch(from, status, *batch);
+    });
+  });
+}
+
+void TailSession::OnBatch(uint64_t from, const absl::Status& status,
+                          const std::vector<EventPtr>& batch) {
   if (absl::IsOutOfRange(status)) {
     const uint64_t oldest = log_->FirstSequence();
     cursor_ = oldest - 1;

@@ -10,6 +10,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "admin/admin_api.h"
@@ -17,6 +18,7 @@
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/core/tcp_stream.hpp"
 #include "boost/beast/websocket/stream.hpp"
+#include "common/worker_pool.h"
 #include "gateway/http_handler.h"
 #include "server/event_filter.h"
 #include "simdjson.h"
@@ -50,9 +52,10 @@ struct ViewerRegistry {
 // a malformed frame with 1002, more than max_commands_per_second with 1008.
 //
 // The session has a cursor in the log, like a gRPC subscriber, and reads the
-// log itself, on its strand: when the viewer has taken the previous frame it
-// reads the next batch after the cursor (or, caught up, polls every
-// poll_interval). So at most one frame is buffered per viewer and the log is
+// log itself: when the viewer has taken the previous frame it reads the next
+// batch after the cursor (or, caught up, polls every poll_interval), on
+// `reads` (a read may wait on the network: JetStream), then goes on on its
+// strand. So at most one frame is buffered per viewer and the log is
 // the buffer: a slow or stalled browser costs only its own frame and never
 // touches the gateway or the subscribers. A frame not taken within
 // write_stall closes the connection; the console then reconnects and resumes
@@ -72,9 +75,9 @@ class TailSession : public std::enable_shared_from_this<TailSession> {
     absl::Duration idle_timeout = absl::Seconds(60);  // no pong/frame from the viewer
   };
 
-  // `log` must outlive the session.
-  TailSession(boost::beast::tcp_stream stream, EventLog* log, const Options& options,
-              std::shared_ptr<ViewerRegistry> registry);
+  // `log` and `reads` must outlive the session.
+  TailSession(boost::beast::tcp_stream stream, EventLog* log, WorkerPool* reads,
+              const Options& options, std::shared_ptr<ViewerRegistry> registry);
   ~TailSession();
 
   // Completes the WebSocket handshake of `upgrade` and starts reading commands.
@@ -92,8 +95,10 @@ class TailSession : public std::enable_shared_from_this<TailSession> {
   void OnCommand(boost::beast::error_code ec, size_t bytes);
   // Applies one command; returns the reply to queue.
   std::string Apply(absl::string_view text);
-  // Reads the next batch after the cursor and queues it as a frame.
+  // Reads the next batch after the cursor on `reads_`; OnBatch() goes on.
   void Poll();
+  // Queues what matches in `batch` (read after `from`) as a frame.
+  void OnBatch(uint64_t from, const absl::Status& status, const std::vector<EventPtr>& batch);
   void SchedulePoll(absl::Duration delay);
   void Queue(std::string message);
   void WriteNext();
@@ -103,6 +108,7 @@ class TailSession : public std::enable_shared_from_this<TailSession> {
 
   WebSocket ws_;
   EventLog* const log_;
+  WorkerPool* const reads_;
   const Options options_;
   std::shared_ptr<ViewerRegistry> registry_;
   boost::beast::flat_buffer in_;
@@ -115,6 +121,8 @@ class TailSession : public std::enable_shared_from_this<TailSession> {
   std::string writing_frame_;  // the frame in flight
   bool writing_ = false;
   bool poll_scheduled_ = false;
+  bool reading_ = false;     // a read is under way on reads_
+  uint64_t generation_ = 0;  // counts commands: a read from before one is stale
   bool closed_ = false;
   bool following_ = false;
   uint64_t cursor_ = 0;

@@ -35,6 +35,7 @@
 #include "gtest/gtest.h"
 #include "openssl/sha.h"
 #include "switchboard/v1/event_stream.grpc.pb.h"
+#include "console_viewer.h"
 #include "switchboard_process.h"
 #include "webhook_answers.h"
 
@@ -67,64 +68,6 @@ HttpResponse Get(int port, absl::string_view target, const HttpConnection::Heade
   }
   return connection.Request(http::verb::get, target, "", "", headers);
 }
-
-// A WebSocket viewer of /api/tail. Every operation is bounded by a timeout.
-class Viewer {
- public:
-  // Connects and upgrades; "" on success, else why not.
-  // `receive_buffer` > 0 shrinks the socket's receive buffer (a viewer that
-  // stops reading then stalls the server's writes sooner).
-  std::string Connect(int port, const std::string& origin = "", int receive_buffer = 0) {
-    beast::error_code ec;
-    if (receive_buffer > 0) {
-      auto& socket = beast::get_lowest_layer(ws_).socket();
-      socket.open(boost::asio::ip::tcp::v4(), ec);
-      socket.set_option(boost::asio::socket_base::receive_buffer_size(receive_buffer), ec);
-    }
-    beast::get_lowest_layer(ws_).connect(
-        boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port), ec);
-    if (ec) return ec.message();
-    ws_.set_option(websocket::stream_base::decorator([origin](websocket::request_type& request) {
-      if (!origin.empty()) request.set(http::field::origin, origin);
-    }));
-    websocket::response_type response;
-    ws_.handshake(response, absl::StrCat("127.0.0.1:", port), "/api/tail", ec);
-    if (ec) return absl::StrCat(ec.message(), " (HTTP ", response.result_int(), ")");
-    return "";
-  }
-
-  void Send(const std::string& text, bool binary = false) {
-    ws_.binary(binary);
-    beast::error_code ec;
-    ws_.write(boost::asio::buffer(text), ec);
-  }
-
-  // The next message, or nullopt when the connection closed (close_code()
-  // then says how) or nothing came within `timeout`.
-  std::optional<std::string> Read(absl::Duration timeout = absl::Seconds(5)) {
-    std::optional<std::string> message;
-    beast::flat_buffer buffer;
-    bool done = false;
-    ws_.async_read(buffer, [&](beast::error_code ec, size_t) {
-      done = true;
-      if (!ec) message = beast::buffers_to_string(buffer.data());
-    });
-    io_.restart();
-    io_.run_for(absl::ToChronoNanoseconds(timeout));
-    if (!done) {  // timed out: abandon the read
-      beast::get_lowest_layer(ws_).cancel();
-      io_.restart();
-      io_.run_for(std::chrono::seconds(1));
-    }
-    return message;
-  }
-
-  int close_code() const { return ws_.reason().code; }
-
- private:
-  boost::asio::io_context io_;
-  websocket::stream<beast::tcp_stream> ws_{io_};
-};
 
 // Reads "events" frames until `count` events arrived (or `timeout`); returns
 // how many did.

@@ -34,6 +34,7 @@
 #include "gtest/gtest.h"
 #include "switchboard/v1/event.pb.h"
 #include "switchboard/v1/event_stream.grpc.pb.h"
+#include "console_viewer.h"
 #include "switchboard_process.h"
 #include "webhook_answers.h"
 #include "tests/nats/nats_server.h"
@@ -517,10 +518,11 @@ TEST_F(JetStreamE2eTest, WithTheWholeClusterDownWebhooksGet503AndNoneIsHalfStore
   EXPECT_EQ(reposted.sequence, 5u);
 }
 
-// The console's API reads events from the store, and on JetStream each read
-// may wait for its 5 s timeout while NATS hangs. It runs on a pool of its
-// own: before, three such reads held the console's thread for 18 s, and
-// /healthz, /metrics and live tails on the same port waited behind them.
+// The console's API and live tails read events from the store, and on
+// JetStream each read may wait for its 5 s timeout while NATS hangs. They run
+// on a pool of their own: before, three such reads held the console's thread
+// for 18 s, and /healthz, /metrics and the other viewers on the same port
+// waited behind them.
 TEST_F(JetStreamE2eTest, ConsoleReadsWaitingOnAHungClusterHoldUpNoProbe) {
   ASSERT_NO_FATAL_FAILURE(StartInstance(&a_));
   for (int i = 1; i <= 9; ++i) PostOk(*a_, Webhook(absl::StrCat("old", i)));
@@ -529,6 +531,12 @@ TEST_F(JetStreamE2eTest, ConsoleReadsWaitingOnAHungClusterHoldUpNoProbe) {
   const int admin = a_->admin_port();
 
   for (int i = 0; i < cluster_->size(); ++i) cluster_->node(i).Pause();
+  Viewer viewer;  // replays from the oldest event: its reads wait on NATS
+  ASSERT_EQ(viewer.Connect(admin), "");
+  viewer.Send(R"({"op":"follow","after":0})");
+  std::optional<std::string> following = viewer.Read(absl::Seconds(2));
+  ASSERT_TRUE(following.has_value());
+  EXPECT_TRUE(absl::StrContains(*following, "\"following\"")) << *following;
   std::vector<std::thread> readers;
   for (int i = 0; i < 3; ++i) {
     readers.emplace_back([admin, i] {
@@ -558,6 +566,15 @@ TEST_F(JetStreamE2eTest, ConsoleReadsWaitingOnAHungClusterHoldUpNoProbe) {
   }
   EXPECT_EQ(events.status, 200) << events.body << events.error;
   EXPECT_TRUE(absl::StrContains(events.body, "\"sequence\":8")) << events.body;
+  // And the viewer gets every event.
+  std::string seen;
+  for (const absl::Time end = absl::Now() + absl::Seconds(20);
+       !absl::StrContains(seen, "\"sequence\":9") && absl::Now() < end;) {
+    absl::StrAppend(&seen, viewer.Read(absl::Seconds(1)).value_or(""));
+  }
+  for (int i = 1; i <= 9; ++i) {
+    EXPECT_TRUE(absl::StrContains(seen, absl::StrCat("\"sequence\":", i, ","))) << i << ": " << seen;
+  }
 }
 
 }  // namespace
