@@ -1,5 +1,6 @@
 #include "server/event_stream_service.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -98,16 +99,30 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStreamService::Subscribe(
   absl::StatusOr<EventFilter> filter = EventFilter::Parse(patterns);
   if (!filter.ok()) return new RejectedReactor(ToGrpcStatus(filter.status()));
 
-  absl::StatusOr<StartPosition> start = ResolveStart(*log_, request);
-  if (!start.ok()) return new RejectedReactor(ToGrpcStatus(start.status()));
+  // A received_since start is searched for on the reactor's read pool (it
+  // may wait on the network); the others are known at once.
+  std::optional<absl::Time> since;
+  absl::StatusOr<StartPosition> start = StartPosition{0, false};
+  if (request.start_case() == v1::SubscribeRequest::kReceivedSince) {
+    absl::StatusOr<absl::Time> time = ReceivedSinceTime(request.received_since());
+    if (!time.ok()) return new RejectedReactor(ToGrpcStatus(time.status()));
+    since = *time;
+  } else {
+    start = ResolveStart(*log_, request);
+    if (!start.ok()) return new RejectedReactor(ToGrpcStatus(start.status()));
+  }
   absl::StatusOr<std::unique_ptr<SubscriberSlots::Slot>> slot = slots_.Acquire(holder);
   if (!slot.ok()) return new RejectedReactor(ToGrpcStatus(slot.status()));
   std::string name = absl::StrCat(holder.empty() ? "" : holder + "@", context->peer(), "/",
                                   ++streams_started_);
-  auto* reactor = new SubscribeReactor(log_, dispatcher_, *std::move(filter), start->cursor,
-                                       start->explicit_sequence, std::move(name),
+  auto* reactor = new SubscribeReactor(log_, dispatcher_, &reads_, *std::move(filter),
+                                       start->cursor, start->explicit_sequence, std::move(name),
                                        &metrics_->streams_ended, *std::move(slot));
-  reactor->Start();
+  if (since.has_value()) {
+    reactor->StartReceivedSince(*since);
+  } else {
+    reactor->Start();
+  }
   return reactor;
 }
 

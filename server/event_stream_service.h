@@ -65,8 +65,9 @@ class EventStreamService final
   ServiceMetrics* const metrics_;
   const Options options_;
   SubscriberSlots slots_;
-  // Consume's joins (ConsumeReactor): off gRPC's threads, as they may wait on
-  // the store.
+  // Off gRPC's threads, as they may wait on the store (JetStream): Subscribe's
+  // reads of the log (SubscribeReactor), and Consume's joins (ConsumeReactor).
+  WorkerPool reads_{"sb-sub-read", 2};
   WorkerPool joins_{"sb-group-join", 4};
   std::atomic<bool> shutting_down_{false};
   std::atomic<uint64_t> streams_started_{0};  // numbers streams in metrics

@@ -12,6 +12,16 @@ constexpr int64_t kMaxSeconds = 253402300799;
 
 }  // namespace
 
+absl::StatusOr<absl::Time> ReceivedSinceTime(const google::protobuf::Timestamp& since) {
+  if (since.nanos() < 0 || since.nanos() > 999999999 || since.seconds() < kMinSeconds ||
+      since.seconds() > kMaxSeconds) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("received_since is not a valid timestamp (seconds %d, nanos %d)",
+                        since.seconds(), since.nanos()));
+  }
+  return FromTimestamp(since);
+}
+
 absl::StatusOr<StartPosition> ResolveStart(EventLog& log, const v1::SubscribeRequest& request) {
   const uint64_t last = log.LastSequence();
   switch (request.start_case()) {
@@ -24,14 +34,9 @@ absl::StatusOr<StartPosition> ResolveStart(EventLog& log, const v1::SubscribeReq
       }
       return StartPosition{log.FirstSequence() - 1, false};
     case v1::SubscribeRequest::kReceivedSince: {
-      const google::protobuf::Timestamp& since = request.received_since();
-      if (since.nanos() < 0 || since.nanos() > 999999999 || since.seconds() < kMinSeconds ||
-          since.seconds() > kMaxSeconds) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "received_since is not a valid timestamp (seconds %d, nanos %d)", since.seconds(),
-            since.nanos()));
-      }
-      absl::StatusOr<uint64_t> first = log.FirstSequenceReceivedSince(FromTimestamp(since));
+      absl::StatusOr<absl::Time> since = ReceivedSinceTime(request.received_since());
+      if (!since.ok()) return since.status();
+      absl::StatusOr<uint64_t> first = log.FirstSequenceReceivedSince(*since);
       if (!first.ok()) return absl::UnavailableError(first.status().message());
       return StartPosition{*first - 1, false};
     }

@@ -4,6 +4,8 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "store/event_log.h"
 #include "switchboard/v1/consumer_group.pb.h"
 #include "switchboard/v1/event_stream.pb.h"
@@ -21,6 +23,8 @@ struct StartPosition {
 // start, OUT_OF_RANGE for a sequence ahead of the log, UNAVAILABLE when the
 // log cannot be searched. May block on I/O (received_since).
 absl::StatusOr<StartPosition> ResolveStart(EventLog& log, const v1::SubscribeRequest& request);
+// received_since as a time, or INVALID_ARGUMENT naming it.
+absl::StatusOr<absl::Time> ReceivedSinceTime(const google::protobuf::Timestamp& since);
 absl::StatusOr<StartPosition> ResolveStart(EventLog& log, const v1::JoinGroup& join);
 
 }  // namespace switchboard::server

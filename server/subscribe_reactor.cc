@@ -28,19 +28,20 @@ absl::string_view EndReason(grpc::StatusCode code) {
 
 }  // namespace
 
-SubscribeReactor::SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher,
+SubscribeReactor::SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher, WorkerPool* reads,
                                    EventFilter filter, uint64_t cursor, bool start_requested,
                                    std::string peer, metrics::Family<metrics::Counter>* ended,
                                    std::unique_ptr<SubscriberSlots::Slot> slot)
     : log_(log),
       dispatcher_(dispatcher),
+      reads_(reads),
       filter_(std::move(filter)),
       start_requested_(start_requested),
-      start_cursor_(cursor),
       peer_(std::move(peer)),
       ended_(ended),
       slot_(std::move(slot)),
-      cursor_(cursor) {}
+      cursor_(cursor),
+      start_cursor_(cursor) {}
 
 uint64_t SubscribeReactor::Lag(uint64_t last_sequence) const {
   absl::MutexLock lock(&mu_);
@@ -51,6 +52,28 @@ uint64_t SubscribeReactor::Lag(uint64_t last_sequence) const {
 void SubscribeReactor::Start() {
   dispatcher_->Register(this);
   Pump();
+}
+
+void SubscribeReactor::StartReceivedSince(absl::Time since) {
+  {
+    absl::MutexLock lock(&mu_);
+    reading_ = true;  // holds Pump() off until the start is known
+  }
+  reads_->Run([this, since] {
+    absl::StatusOr<uint64_t> first = log_->FirstSequenceReceivedSince(since);
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+      if (first.ok()) {
+        cursor_ = start_cursor_ = *first - 1;
+      } else {
+        EndLocked(
+            grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(first.status().message())));
+      }
+    }
+    if (first.ok()) dispatcher_->Register(this);
+    Pump();
+  });
 }
 
 void SubscribeReactor::End(const grpc::Status& status) {
@@ -161,11 +184,20 @@ void SubscribeReactor::Pump() {
       return;
     }
 
-    // The queue is empty: catch up from the log, outside the lock so live
-    // batches and the writer are never blocked by a (possibly slow) read.
-    std::vector<EventPtr> batch;
-    absl::Status status;
-    if (log_->LastSequence() > after) status = log_->Read(after, kReadBatch, &batch);
+    // The queue is empty: catch up from the log, on the reads pool and
+    // outside the lock, so that neither gRPC's threads nor the dispatcher's
+    // wait on a (possibly slow: JetStream) read, and live batches and the
+    // writer are never blocked by it.
+    reads_->Run([this, after] { ReadFrom(after); });
+    return;
+  }
+}
+
+void SubscribeReactor::ReadFrom(uint64_t after) {
+  std::vector<EventPtr> batch;
+  absl::Status status;
+  if (log_->LastSequence() > after) status = log_->Read(after, kReadBatch, &batch);
+  {
     absl::MutexLock lock(&mu_);
     reading_ = false;
     if (!status.ok()) {
@@ -176,6 +208,7 @@ void SubscribeReactor::Pump() {
       return;  // caught up: the dispatcher brings what comes next
     }
   }
+  Pump();
 }
 
 void SubscribeReactor::OnWriteDone(bool ok) {

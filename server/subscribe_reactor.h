@@ -9,7 +9,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/metrics.h"
+#include "common/worker_pool.h"
 #include "grpcpp/grpcpp.h"
 #include "server/event_filter.h"
 #include "server/fanout_dispatcher.h"
@@ -28,7 +30,9 @@ namespace switchboard::server {
 //  - the fan-out dispatcher's live batches, taken only while the subscriber is
 //    caught up (the batch continues its cursor) and its queue has room;
 //  - the event log itself, read in batches whenever the queue is empty and the
-//    log holds events past the cursor (replay, or catching up after a burst).
+//    log holds events past the cursor (replay, or catching up after a burst),
+//    on a pool of read threads: a read may wait on the network (JetStream),
+//    and gRPC's threads and the dispatcher's must not wait with it.
 // So memory per subscriber is bounded by the queue, whatever its lag; a
 // subscriber whose unread events leave retention is ended with
 // RESOURCE_EXHAUSTED saying how to resume.
@@ -43,13 +47,19 @@ class SubscribeReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   // the client asked for that position (errors then say OUT_OF_RANGE).
   // `ended` (by reason) counts the stream's end; it and the others must
   // outlive the reactor. `peer` names the subscriber in metrics.
-  SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher, EventFilter filter,
-                   uint64_t cursor, bool start_requested, std::string peer,
+  // Reads of the log (catching up) run on `reads`.
+  SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher, WorkerPool* reads,
+                   EventFilter filter, uint64_t cursor, bool start_requested, std::string peer,
                    metrics::Family<metrics::Counter>* ended,
                    std::unique_ptr<SubscriberSlots::Slot> slot);
 
-  // Begins delivery; call once, after construction.
+  // Begins delivery; call once, after construction (or StartReceivedSince).
   void Start();
+  // Begins delivery with the first event received at or after `since`
+  // (`cursor` is then ignored), found on the reads pool: the search may wait
+  // on the network (JetStream). Ends the stream with UNAVAILABLE when the
+  // log cannot be searched.
+  void StartReceivedSince(absl::Time since);
 
   // Ends the stream with `status` (e.g. UNAVAILABLE at shutdown). Safe from
   // any thread, any number of times; the first status wins.
@@ -71,8 +81,11 @@ class SubscribeReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void OnDone() override;
 
  private:
-  // Drives delivery: writes queued events, refills the queue from the log.
+  // Drives delivery: writes queued events, refills the queue from the log
+  // (on reads_: ReadFrom()).
   void Pump();
+  // Reads the log after `after` into the queue, then pumps on.
+  void ReadFrom(uint64_t after);
   // Appends events of `batch` past the cursor that match the filter, and
   // advances the cursor. `batch` must start at or before cursor_ + 1.
   void MergeLocked(const std::vector<EventPtr>& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -86,15 +99,16 @@ class SubscribeReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   EventLog* const log_;
   FanoutDispatcher* const dispatcher_;
+  WorkerPool* const reads_;
   const EventFilter filter_;
   const bool start_requested_;
-  const uint64_t start_cursor_;
   const std::string peer_;
   metrics::Family<metrics::Counter>* const ended_;
   const std::unique_ptr<SubscriberSlots::Slot> slot_;  // freed with the reactor
 
   mutable absl::Mutex mu_;
   uint64_t cursor_ ABSL_GUARDED_BY(mu_);
+  uint64_t start_cursor_ ABSL_GUARDED_BY(mu_);  // where it started
   uint64_t last_written_ ABSL_GUARDED_BY(mu_) = 0;  // last sequence the client got
   std::deque<EventPtr> queue_ ABSL_GUARDED_BY(mu_);
   EventPtr in_flight_ ABSL_GUARDED_BY(mu_);         // set while a write is in flight

@@ -35,6 +35,7 @@
 #include "switchboard/v1/event.pb.h"
 #include "switchboard/v1/event_stream.grpc.pb.h"
 #include "console_viewer.h"
+#include "grpc_health.h"
 #include "switchboard_process.h"
 #include "webhook_answers.h"
 #include "tests/nats/nats_server.h"
@@ -575,6 +576,73 @@ TEST_F(JetStreamE2eTest, ConsoleReadsWaitingOnAHungClusterHoldUpNoProbe) {
   for (int i = 1; i <= 9; ++i) {
     EXPECT_TRUE(absl::StrContains(seen, absl::StrCat("\"sequence\":", i, ","))) << i << ": " << seen;
   }
+}
+
+// Subscribers that replay old events, or start at a time, read the stream,
+// and while NATS hangs each read waits for its 5 s timeout. Those reads run on
+// a pool of their own: before, they held gRPC's callback threads, and health
+// checks went unanswered for 5 to 10 s.
+TEST_F(JetStreamE2eTest, SubscribersWaitingOnAHungClusterHoldUpNoOtherCall) {
+  ASSERT_NO_FATAL_FAILURE(StartInstance(&a_));
+  const absl::Time before = absl::Now() - absl::Minutes(1);
+  for (int i = 1; i <= 9; ++i) PostOk(*a_, Webhook(absl::StrCat("old", i)));
+  a_.reset();  // a fresh instance has none of them in memory: reads go to NATS
+  ASSERT_NO_FATAL_FAILURE(StartInstance(&a_));
+  ASSERT_TRUE(HealthCheck(a_->grpc_address(), absl::Seconds(5)).ok());
+
+  for (int i = 0; i < cluster_->size(); ++i) cluster_->node(i).Pause();
+  std::vector<std::unique_ptr<ResumingSubscriber>> replays;
+  for (int i = 0; i < 4; ++i) {
+    replays.push_back(std::make_unique<ResumingSubscriber>(
+        std::vector<std::string>{a_->grpc_address()}, 0));
+  }
+  std::vector<std::thread> since;  // each ends with UNAVAILABLE or reads on
+  for (int i = 0; i < 4; ++i) {
+    since.emplace_back([&] {
+      auto stub = EventStream::NewStub(
+          grpc::CreateChannel(a_->grpc_address(), grpc::InsecureChannelCredentials()));
+      grpc::ClientContext context;
+      context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+      SubscribeRequest request;
+      request.mutable_received_since()->set_seconds(absl::ToUnixSeconds(before));
+      auto reader = stub->Subscribe(&context, request);
+      Event event;
+      while (reader->Read(&event) && event.sequence() < 9) {
+      }
+      context.TryCancel();
+      reader->Finish();
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(300));  // their reads wait on NATS
+  for (int i = 0; i < 5; ++i) {
+    grpc::Status health = HealthCheck(a_->grpc_address(), absl::Seconds(1));
+    EXPECT_TRUE(health.ok()) << "health check " << i << " while reads wait on NATS: "
+                             << health.error_code() << " " << health.error_message();
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+
+  for (int i = 0; i < cluster_->size(); ++i) cluster_->node(i).Resume();
+  for (auto& replay : replays) {
+    EXPECT_TRUE(replay->WaitForSequence(9, absl::Seconds(30)));
+    replay->Stop();
+    EXPECT_EQ(replay->events().size(), 9u);  // resumed without a gap or a duplicate
+  }
+  for (std::thread& thread : since) thread.join();
+  // Once NATS answers, a start by time finds the first event again.
+  std::vector<Event> stored = ReadRange(a_->grpc_address(), 0, 9);
+  ASSERT_EQ(stored.size(), 9u);
+  auto stub = EventStream::NewStub(
+      grpc::CreateChannel(a_->grpc_address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+  SubscribeRequest request;
+  request.mutable_received_since()->set_seconds(absl::ToUnixSeconds(before));
+  auto reader = stub->Subscribe(&context, request);
+  Event first;
+  ASSERT_TRUE(reader->Read(&first)) << reader->Finish().error_message();
+  EXPECT_EQ(first.sequence(), 1u);
+  context.TryCancel();
+  reader->Finish();
 }
 
 }  // namespace

@@ -27,12 +27,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "absl/synchronization/notification.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "switchboard/v1/consumer_group_service.grpc.pb.h"
 #include "switchboard/v1/event_stream.grpc.pb.h"
+#include "grpc_health.h"
 #include "switchboard_process.h"
 #include "tests/nats/nats_server.h"
 #include "webhook_answers.h"
@@ -335,25 +334,6 @@ class JetStreamGroupsE2eTest : public ::testing::Test {
     if (drained || absl::Now() > deadline) return drained;
     absl::SleepFor(absl::Milliseconds(100));
   }
-}
-
-// grpc.health.v1.Health/Check on `address` (what load balancers and
-// Kubernetes probes call), answered within `deadline` or not.
-grpc::Status HealthCheck(const std::string& address, absl::Duration deadline) {
-  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-  grpc::Slice empty;  // a HealthCheckRequest for the whole server
-  grpc::ByteBuffer request(&empty, 1), response;
-  grpc::Status status;
-  absl::Notification done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                 &response, [&](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  return status;
 }
 
 // The names of `pid`'s threads (what `top -H` shows).
