@@ -184,16 +184,21 @@ void SubscribeReactor::Pump() {
       return;
     }
 
-    // The queue is empty: catch up from the log, on the reads pool and
-    // outside the lock, so that neither gRPC's threads nor the dispatcher's
-    // wait on a (possibly slow: JetStream) read, and live batches and the
-    // writer are never blocked by it.
-    reads_->Run([this, after] { ReadFrom(after); });
-    return;
+    // The queue is empty: catch up from the log, outside the lock so live
+    // batches and the writer are never blocked by a (possibly slow) read; and
+    // on the reads pool when it may wait on the network, so that neither
+    // gRPC's threads nor the dispatcher's wait with it.
+    if (log_->ReadsWaitOnNetwork()) {
+      reads_->Run([this, after] {
+        if (ReadFrom(after)) Pump();
+      });
+      return;
+    }
+    if (!ReadFrom(after)) return;
   }
 }
 
-void SubscribeReactor::ReadFrom(uint64_t after) {
+bool SubscribeReactor::ReadFrom(uint64_t after) {
   std::vector<EventPtr> batch;
   absl::Status status;
   if (log_->LastSequence() > after) status = log_->Read(after, kReadBatch, &batch);
@@ -205,10 +210,10 @@ void SubscribeReactor::ReadFrom(uint64_t after) {
     } else if (!batch.empty()) {
       MergeLocked(batch);
     } else if (queue_.empty() && !ending_) {
-      return;  // caught up: the dispatcher brings what comes next
+      return false;  // caught up: the dispatcher brings what comes next
     }
   }
-  Pump();
+  return true;
 }
 
 void SubscribeReactor::OnWriteDone(bool ok) {

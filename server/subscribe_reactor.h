@@ -30,9 +30,9 @@ namespace switchboard::server {
 //  - the fan-out dispatcher's live batches, taken only while the subscriber is
 //    caught up (the batch continues its cursor) and its queue has room;
 //  - the event log itself, read in batches whenever the queue is empty and the
-//    log holds events past the cursor (replay, or catching up after a burst),
-//    on a pool of read threads: a read may wait on the network (JetStream),
-//    and gRPC's threads and the dispatcher's must not wait with it.
+//    log holds events past the cursor (replay, or catching up after a burst);
+//    when a read may wait on the network (JetStream), on a pool of read
+//    threads, as gRPC's threads and the dispatcher's must not wait with it.
 // So memory per subscriber is bounded by the queue, whatever its lag; a
 // subscriber whose unread events leave retention is ended with
 // RESOURCE_EXHAUSTED saying how to resume.
@@ -47,7 +47,8 @@ class SubscribeReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   // the client asked for that position (errors then say OUT_OF_RANGE).
   // `ended` (by reason) counts the stream's end; it and the others must
   // outlive the reactor. `peer` names the subscriber in metrics.
-  // Reads of the log (catching up) run on `reads`.
+  // Reads that may wait on the network, and the received_since search, run
+  // on `reads`.
   SubscribeReactor(EventLog* log, FanoutDispatcher* dispatcher, WorkerPool* reads,
                    EventFilter filter, uint64_t cursor, bool start_requested, std::string peer,
                    metrics::Family<metrics::Counter>* ended,
@@ -81,11 +82,11 @@ class SubscribeReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void OnDone() override;
 
  private:
-  // Drives delivery: writes queued events, refills the queue from the log
-  // (on reads_: ReadFrom()).
+  // Drives delivery: writes queued events, refills the queue from the log.
   void Pump();
-  // Reads the log after `after` into the queue, then pumps on.
-  void ReadFrom(uint64_t after);
+  // Reads the log after `after` into the queue; false when caught up (the
+  // dispatcher then brings what comes next), else pump on.
+  bool ReadFrom(uint64_t after);
   // Appends events of `batch` past the cursor that match the filter, and
   // advances the cursor. `batch` must start at or before cursor_ + 1.
   void MergeLocked(const std::vector<EventPtr>& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

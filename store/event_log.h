@@ -60,6 +60,11 @@ class EventLog {
   // naming the oldest retained sequence, when events right after `after` are
   // no longer retained. May block on I/O in durable backends.
   virtual absl::Status Read(uint64_t after, size_t max_events, std::vector<EventPtr>* out) = 0;
+  // True when Read() may wait on the network (a remote store: up to its
+  // timeout while the store does not answer), so that callers on threads
+  // that serve others read on a thread of their own instead. Local stores'
+  // reads only wait on memory or the local disk.
+  virtual bool ReadsWaitOnNetwork() const { return false; }
 
   // Sequence of the oldest retained event; LastSequence() + 1 when empty.
   virtual uint64_t FirstSequence() const = 0;

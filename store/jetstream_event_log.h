@@ -121,6 +121,7 @@ class JetStreamEventLog : public EventLog {
   // UNAVAILABLE while the connection is down, while the stream does not
   // answer, or after an append timed out until the stream answers again.
   absl::Status Writable() const override;
+  bool ReadsWaitOnNetwork() const override { return true; }
 
   // "stream NAME (subjects P.>, R3, ...)" for the start-up log line.
   std::string Describe() const;
