@@ -710,7 +710,9 @@ TEST_F(JetStreamGroupsE2eTest, JoinsWaitingOnAHungNatsServerHoldUpNoOtherCall) {
     ASSERT_TRUE(Member::WaitFor([&] { return member->WaitJoined(absl::Milliseconds(1)) ||
                                              member->ended(); },
                                 absl::Seconds(30)));
-    if (member->ended()) EXPECT_EQ(member->end_code(), grpc::StatusCode::UNAVAILABLE) << member->end();
+    if (member->ended()) {
+      EXPECT_EQ(member->end_code(), grpc::StatusCode::UNAVAILABLE) << member->end();
+    }
   }
   Member late(instance.grpc_address(), Join("hung-0"), AckAll());
   EXPECT_TRUE(late.WaitJoined()) << late.end();
