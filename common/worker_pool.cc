@@ -1,13 +1,13 @@
 #include "common/worker_pool.h"
 
-#include <pthread.h>
-
 #include <utility>
+
+#include "common/named_thread.h"
 
 namespace switchboard {
 
-WorkerPool::WorkerPool(std::string name, int threads) : name_(std::move(name)) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+WorkerPool::WorkerPool(const std::string& name, int threads) {
+  for (int i = 0; i < threads; ++i) threads_.push_back(NamedThread(name, [this] { Work(); }));
 }
 
 WorkerPool::~WorkerPool() {
@@ -24,7 +24,6 @@ void WorkerPool::Run(std::function<void()> task) {
 }
 
 void WorkerPool::Work() {
-  pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());
   for (;;) {
     std::function<void()> task;
     {

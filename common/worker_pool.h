@@ -20,7 +20,7 @@ namespace switchboard {
 class WorkerPool {
  public:
   // `name` (at most 15 characters) names the threads for `top -H`.
-  WorkerPool(std::string name, int threads);
+  WorkerPool(const std::string& name, int threads);
   ~WorkerPool();
 
   WorkerPool(const WorkerPool&) = delete;
@@ -32,7 +32,6 @@ class WorkerPool {
  private:
   void Work();
 
-  const std::string name_;
   Mutex mu_;
   std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -1,7 +1,5 @@
 #include "server/jetstream_group.h"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <thread>
 #include <utility>
@@ -9,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
+#include "common/named_thread.h"
 #include "common/time_util.h"
 #include "store/jetstream_replay_reader.h"
 
@@ -23,17 +22,6 @@ constexpr absl::Duration kFetchWait = absl::Milliseconds(500);
 constexpr size_t kTurn = 64;
 // Pause after a failed fetch or bind.
 constexpr absl::Duration kRetryPause = absl::Milliseconds(200);
-
-// A thread named `name` (at most 15 characters) running `body`. Named so
-// that `top -H` and profiles tell the group's threads apart; unnamed, they
-// would inherit the name of the gRPC thread that ran the first Join.
-template <typename Body>
-std::thread NamedThread(const char* name, Body body) {
-  return std::thread([name, body] {
-    pthread_setname_np(pthread_self(), name);
-    body();
-  });
-}
 
 }  // namespace
 

@@ -1,7 +1,5 @@
 #include "server/jetstream_group_backend.h"
 
-#include <pthread.h>
-
 #include <tuple>
 #include <utility>
 
@@ -11,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
+#include "common/named_thread.h"
 #include "server/event_filter.h"
 
 namespace switchboard::server {
@@ -120,10 +119,7 @@ absl::Status JetStreamGroupBackend::Start() {
         ". Switchboard needs to create a KV bucket and a stream next to --nats_stream"));
   }
   store_ = *std::move(store);
-  refresher_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "sb-group-stats");
-    RefreshLoop();
-  });
+  refresher_ = NamedThread("sb-group-stats", [this] { RefreshLoop(); });
   return absl::OkStatus();
 }
 
