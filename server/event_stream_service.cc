@@ -102,21 +102,22 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStreamService::Subscribe(
   // A received_since start is searched for on the reactor's read pool (it
   // may wait on the network); the others are known at once.
   std::optional<absl::Time> since;
-  absl::StatusOr<StartPosition> start = StartPosition{0, false};
+  StartPosition start{0, false};
   if (request.start_case() == v1::SubscribeRequest::kReceivedSince) {
     absl::StatusOr<absl::Time> time = ReceivedSinceTime(request.received_since());
     if (!time.ok()) return new RejectedReactor(ToGrpcStatus(time.status()));
     since = *time;
   } else {
-    start = ResolveStart(*log_, request);
-    if (!start.ok()) return new RejectedReactor(ToGrpcStatus(start.status()));
+    absl::StatusOr<StartPosition> resolved = ResolveStart(*log_, request);
+    if (!resolved.ok()) return new RejectedReactor(ToGrpcStatus(resolved.status()));
+    start = *resolved;
   }
   absl::StatusOr<std::unique_ptr<SubscriberSlots::Slot>> slot = slots_.Acquire(holder);
   if (!slot.ok()) return new RejectedReactor(ToGrpcStatus(slot.status()));
   std::string name = absl::StrCat(holder.empty() ? "" : holder + "@", context->peer(), "/",
                                   ++streams_started_);
   auto* reactor = new SubscribeReactor(log_, dispatcher_, &reads_, *std::move(filter),
-                                       start->cursor, start->explicit_sequence, std::move(name),
+                                       start.cursor, start.explicit_sequence, std::move(name),
                                        &metrics_->streams_ended, *std::move(slot));
   if (since.has_value()) {
     reactor->StartReceivedSince(*since);
