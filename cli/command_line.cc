@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
@@ -97,6 +98,17 @@ std::string CommandLine::Get(absl::string_view name, absl::string_view fallback)
 bool CommandLine::GetBool(absl::string_view name) const {
   auto it = values_.find(name);
   return it != values_.end() && it->second == "true";
+}
+
+absl::StatusOr<uint64_t> CommandLine::GetPositive(absl::string_view name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return 0;
+  uint64_t value = 0;
+  if (absl::StartsWith(it->second, "-") || !absl::SimpleAtoi(it->second, &value) || value == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad --", name, " \"", it->second, "\": expected a positive number"));
+  }
+  return value;
 }
 
 }  // namespace switchboard::cli

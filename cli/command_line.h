@@ -7,6 +7,7 @@
 // flags so that each subcommand has its own flags, its own --help, and usage
 // errors exit with status 2.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,9 @@ class CommandLine {
   std::string Get(absl::string_view name, absl::string_view fallback = "") const;
   // A boolean flag: true for `--name`, false for `--noname` or when absent.
   bool GetBool(absl::string_view name) const;
+  // A positive number flag: 0 when absent; INVALID_ARGUMENT naming the flag
+  // when it is not a number above 0.
+  absl::StatusOr<uint64_t> GetPositive(absl::string_view name) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:

@@ -49,11 +49,11 @@ int ReportFailure(const absl::Status& status, absl::string_view address, bool tl
 }  // namespace
 
 std::string ConsumeUsage() {
-  return absl::StrCat(R"(Usage: switchboard-cli consume --group NAME [--types PATTERNS] [--from oldest|SEQ] [--json] [--no-ack]
+  return absl::StrCat(R"(Usage: switchboard-cli consume --group NAME [--types PATTERNS] [--from oldest|SEQ] [--count N] [--json] [--no-ack]
 
 Joins the consumer group NAME (creating it on first use) and prints each event
 the group hands to this member, one line per event, then acks it, until
-Ctrl-C. Several consumers of one group share its events: each event goes to
+Ctrl-C (or --count events). Several consumers of one group share its events: each event goes to
 one of them. Reconnects and joins again by itself; events not acked when the
 connection broke come back (to this member or another).
 
@@ -68,6 +68,8 @@ Flags:
   --max_attempts N   a new group's deliveries per event before it is parked as a
                      dead letter (1 to 1000; default 5)
   --max_unacked N    events this member may hold unacked (flow control; default 100)
+  --count N          take N events, then leave: exits once the server confirmed
+                     their acks, so the next consume does not get them again
   --no-ack           look without taking: print events but never ack them (they
                      come back after their deadline, to any member)
   --json             print each delivery as protobuf JSON on one line (event,
@@ -77,20 +79,22 @@ Flags:
 A summary line is tail's, followed by the delivery attempt when it is not the
 first: ... attempt=2
 
-Exit status: 0 after Ctrl-C (SIGINT) or SIGTERM; 1 when the server cannot be
-reached at start or refuses the join (another filter, a deleted group, a
-token's grant); 2 for bad arguments.
+Exit status: 0 after Ctrl-C (SIGINT), SIGTERM or --count events; 1 when the
+server cannot be reached at start, refuses the join (another filter, a deleted
+group, a token's grant) or, with --count, the connection breaks before the acks
+were confirmed; 2 for bad arguments.
 
 Examples:
   switchboard-cli consume --group billing --types call.completed --from oldest
   switchboard-cli consume --group billing --no-ack --json
+  switchboard-cli consume --group billing --count 1 --json | jq .event.type
 )");
 }
 
 int RunConsume(const std::vector<std::string>& args) {
   std::vector<FlagSpec> specs = GrpcFlags();
   specs.insert(specs.end(), {{"group"}, {"types"}, {"from"}, {"ack_deadline"}, {"max_attempts"},
-                             {"max_unacked"}, {"ack", true}, {"json", true}});
+                             {"max_unacked"}, {"count"}, {"ack", true}, {"json", true}});
   absl::StatusOr<CommandLine> line = CommandLine::Parse(args, specs);
   if (!line.ok()) return UsageError(line.status().message());
   if (line->help()) {
@@ -130,6 +134,9 @@ int RunConsume(const std::vector<std::string>& args) {
                                      "\": expected a positive number"));
     }
   }
+  absl::StatusOr<uint64_t> count = line->GetPositive("count");
+  if (!count.ok()) return UsageError(count.status().message());
+  options.max_events = *count;
   options.ack = !line->Has("ack") || line->GetBool("ack");
   options.wait_for_server = false;
   absl::StatusOr<std::string> token = LoadToken(*line);

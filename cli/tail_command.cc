@@ -66,9 +66,10 @@ int ReportFailure(const absl::Status& status, absl::string_view address, bool tl
 }  // namespace
 
 std::string TailUsage() {
-  return absl::StrCat(R"(Usage: switchboard-cli tail [--addr HOST:PORT] [--types PATTERNS] [--after SEQ] [--json]
+  return absl::StrCat(R"(Usage: switchboard-cli tail [--addr HOST:PORT] [--types PATTERNS] [--after SEQ] [--count N] [--json]
 
-Prints switchboard events as they arrive, one line per event, until Ctrl-C.
+Prints switchboard events as they arrive, one line per event, until Ctrl-C
+(or --count events).
 When the server restarts or the connection drops, it reconnects by itself
 (backoff logged to stderr) and resumes after the last event it printed:
 nothing is skipped, nothing is printed twice.
@@ -80,6 +81,7 @@ Flags:
   --after SEQ        first replay the stored events after sequence SEQ (0: from the
                      oldest retained event), then continue live; default: only
                      events stored from now on
+  --count N          exit after printing N events
   --json             print each event as protobuf JSON on one line (the field names
                      grpcurl and buf curl print) instead of a summary
   -h, --help         this help
@@ -88,13 +90,14 @@ A summary line is: #SEQUENCE RECEIVED_AT(UTC) TYPE ID key=value..., e.g.
   #7 2026-11-24T19:57:08.712Z call.completed     9b1d...  call_id=call_8f3a2b1c direction=inbound
      from=+14155559876 to=+14155551234 duration=185s agent_name="Jordan Lee" status=completed
 
-Exit status: 0 after Ctrl-C (SIGINT) or SIGTERM; 1 when the server cannot be
+Exit status: 0 after Ctrl-C (SIGINT), SIGTERM or --count events; 1 when the server cannot be
 reached at start or ends the stream with an error; 2 for bad arguments or
 patterns.
 
 Examples:
   switchboard-cli tail --types 'call.*,sms.received'
   switchboard-cli tail --addr 127.0.0.1:50051 --after 0 --json | jq .type
+  switchboard-cli tail --types sms.received --count 1 --json > next_sms.json
 )");
 }
 
@@ -102,7 +105,7 @@ int RunTail(const std::vector<std::string>& args) {
   absl::StatusOr<CommandLine> line =
       CommandLine::Parse(args, [] {
         std::vector<FlagSpec> flags = GrpcFlags();
-        flags.insert(flags.end(), {{"types"}, {"after"}, {"json", true}});
+        flags.insert(flags.end(), {{"types"}, {"after"}, {"count"}, {"json", true}});
         return flags;
       }());
   if (!line.ok()) return UsageError(line.status().message());
@@ -130,6 +133,8 @@ int RunTail(const std::vector<std::string>& args) {
     }
     options.start = client::Start::AfterSequence(after);
   }
+  absl::StatusOr<uint64_t> count = line->GetPositive("count");
+  if (!count.ok()) return UsageError(count.status().message());
   const bool json = line->GetBool("json");
   absl::StatusOr<std::string> token = LoadToken(*line);
   if (!token.ok()) return UsageError(token.status().message());
@@ -167,7 +172,8 @@ int RunTail(const std::vector<std::string>& args) {
     subscription = std::make_unique<client::Subscription>(options);
   }
 
-  const absl::Status status = subscription->Run([json](const v1::Event& event) -> absl::Status {
+  uint64_t printed = 0;  // Run()'s thread only
+  const absl::Status status = subscription->Run([&](const v1::Event& event) -> absl::Status {
     std::string text;
     if (json) {
       absl::StatusOr<std::string> formatted = FormatEventJson(event);
@@ -182,9 +188,10 @@ int RunTail(const std::vector<std::string>& args) {
         std::fflush(stdout) != 0) {
       return absl::UnknownError(absl::StrCat("cannot write to stdout: ", std::strerror(errno)));
     }
+    if (++printed == *count) subscription->Cancel();
     return absl::OkStatus();
   });
-  if (status.ok()) return kExitOk;  // cancelled by SIGINT/SIGTERM
+  if (status.ok()) return kExitOk;  // cancelled by SIGINT/SIGTERM or --count
   return ReportFailure(status, options.address, options.channel_credentials != nullptr);
 }
 

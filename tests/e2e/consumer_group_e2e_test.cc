@@ -3,6 +3,7 @@
 // streams for hostile input), real RocksDB files.
 
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,11 +11,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -206,6 +209,43 @@ TEST(ConsumerGroupE2eTest, AKilledMembersUnackedEventsGoToAnotherMemberWithinThe
   EXPECT_EQ(got, posted) << "an event the killed member held was lost";
   EXPECT_LT(absl::Now() - killed, absl::Seconds(20)) << "not within the ack deadline";
   EXPECT_EQ(other.attempt(posted[0]), 2u) << "the delivery attempt counts the dead member's";
+}
+
+// `switchboard-cli consume --count N` run to its end: the sequences it printed.
+std::vector<uint64_t> ConsumeCount(const SwitchboardProcess& server, const std::string& group,
+                                   int count) {
+  CliProcess cli(SWITCHBOARD_CLI_BINARY);
+  EXPECT_TRUE(cli.Start({"consume", "--addr", server.grpc_address(), "--group", group, "--from",
+                         "oldest", "--count", absl::StrCat(count)}));
+  const std::optional<int> status = cli.WaitForExit(absl::Seconds(15));
+  EXPECT_TRUE(status.has_value() && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << (status.has_value() ? "exited" : "still running") << "; stderr:\n" << cli.err();
+  std::vector<uint64_t> sequences;
+  for (const std::string& line : cli.WaitForLines(count + 1, absl::ZeroDuration())) {
+    uint64_t sequence = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(line.substr(1, line.find(' ') - 1), &sequence)) << line;  // #SEQ
+    sequences.push_back(sequence);
+  }
+  return sequences;
+}
+
+TEST(ConsumerGroupE2eTest, ConsumeCountTakesThatManyAndLeavesTheRestToTheNextConsumer) {
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start({"--store=memory"}));
+  const std::vector<uint64_t> posted = PostMany(server, "count", 7);
+  ASSERT_EQ(posted.size(), 7u);
+  EXPECT_EQ(ConsumeCount(server, "count", 3),
+            std::vector<uint64_t>(posted.begin(), posted.begin() + 3));
+  // It exited only once its acks were stored: the group is past them.
+  v1::GroupInfo info = GetGroup(server, "count");
+  EXPECT_EQ(info.acked_through(), posted[2]);
+  std::vector<uint64_t> rest = ConsumeCount(server, "count", 4);
+  std::sort(rest.begin(), rest.end());  // any the first one was handed back come as redeliveries
+  EXPECT_EQ(rest, std::vector<uint64_t>(posted.begin() + 3, posted.end()))
+      << "the first consume's events came again, or the rest did not";
+  info = GetGroup(server, "count");
+  EXPECT_EQ(info.acked_through(), posted.back());
+  EXPECT_EQ(info.lag(), 0u);
 }
 
 TEST(ConsumerGroupE2eTest, SwitchboardKilledDuringADrainLosesNothingAndRedeliversOnlyUnconfirmedAcks) {

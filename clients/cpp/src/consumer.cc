@@ -1,13 +1,21 @@
 #include "switchboard/client/consumer.h"
 
+#include <algorithm>
+#include <unordered_set>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "connection.h"
 
 namespace switchboard::client {
 
 using internal::FromGrpc;
+
+namespace {
+// JoinGroup.max_unacked when 0 (consumer_group.proto).
+constexpr uint64_t kDefaultMaxUnacked = 100;
+}  // namespace
 
 Consumer::Consumer(ConsumerOptions options)
     : options_(std::move(options)),
@@ -56,8 +64,20 @@ v1::ConsumeRequest Consumer::JoinRequest() const {
     join->mutable_ack_deadline()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
   }
   join->set_max_delivery_attempts(options_.max_delivery_attempts);
-  join->set_max_unacked(options_.max_unacked);
+  uint64_t max_unacked = options_.max_unacked;
+  if (options_.max_events > 0) {  // hold no more than is still to take
+    const uint64_t room = max_unacked == 0 ? kDefaultMaxUnacked : max_unacked;
+    absl::MutexLock lock(&mu_);
+    const uint64_t left = options_.max_events - std::min(handled_, options_.max_events);
+    if (left > 0 && left < room) max_unacked = left;
+  }
+  join->set_max_unacked(static_cast<uint32_t>(max_unacked));
   return request;
+}
+
+bool Consumer::TookAll() const {
+  absl::MutexLock lock(&mu_);
+  return options_.max_events > 0 && handled_ >= options_.max_events;
 }
 
 absl::Status Consumer::Run(const Handler& handler) {
@@ -93,6 +113,12 @@ absl::Status Consumer::Run(const Handler& handler) {
 
     Attempt attempt = Stream(handler);
     if (connection_->cancelled()) return absl::OkStatus();
+    if (attempt.took_all) return absl::OkStatus();
+    if (TookAll()) {
+      return absl::UnavailableError(absl::StrCat(
+          "the stream ended before the server confirmed every ack (", attempt.status.ToString(),
+          "); the group delivers the unconfirmed events again"));
+    }
     const absl::StatusCode code = attempt.status.code();
     const bool retryable = code == absl::StatusCode::kOk ||
                            code == absl::StatusCode::kUnavailable ||
@@ -118,6 +144,7 @@ Consumer::Attempt Consumer::Stream(const Handler& handler) {
   std::unique_ptr<grpc::ClientReaderWriter<v1::ConsumeRequest, v1::ConsumeResponse>> stream =
       stub_->Consume(&context);
   v1::ConsumeResponse response;
+  std::unordered_set<uint64_t> unconfirmed;  // acks sent, no AckResult yet
   bool open = stream->Write(JoinRequest());
   while (open && stream->Read(&response)) {
     switch (response.kind_case()) {
@@ -125,8 +152,13 @@ Consumer::Attempt Consumer::Stream(const Handler& handler) {
         if (options_.on_joined) options_.on_joined(response.joined());
         break;
       case v1::ConsumeResponse::kResult: {
+        const v1::AckResult& result = response.result();
+        for (uint64_t sequence : result.acked()) unconfirmed.erase(sequence);
+        for (const v1::RejectedSequence& rejected : result.rejected()) {
+          unconfirmed.erase(rejected.sequence());
+        }
         absl::MutexLock lock(&mu_);
-        acked_ += response.result().acked_size();
+        acked_ += result.acked_size();
       }
         if (options_.on_ack_result) options_.on_ack_result(response.result());
         break;
@@ -134,7 +166,7 @@ Consumer::Attempt Consumer::Stream(const Handler& handler) {
         // The whole batch, then its acks and nacks in one message each.
         v1::ConsumeRequest acks, nacks;
         for (const v1::GroupDelivery& delivery : response.deliveries().deliveries()) {
-          if (connection_->cancelled()) break;
+          if (connection_->cancelled() || TookAll()) break;  // the rest goes back on leaving
           if (handler(delivery).ok()) {
             acks.mutable_ack()->add_sequences(delivery.event().sequence());
             ++attempt.handled;
@@ -144,15 +176,26 @@ Consumer::Attempt Consumer::Stream(const Handler& handler) {
             nacks.mutable_nack()->add_sequences(delivery.event().sequence());
           }
         }
-        if (options_.ack && acks.has_ack()) open = stream->Write(acks);
+        if (options_.ack && acks.has_ack()) {
+          unconfirmed.insert(acks.ack().sequences().begin(), acks.ack().sequences().end());
+          open = stream->Write(acks);
+        }
         if (open && nacks.has_nack()) open = stream->Write(nacks);
         break;
       }
       case v1::ConsumeResponse::KIND_NOT_SET:
         break;
     }
+    if (open && unconfirmed.empty() && TookAll()) {
+      attempt.took_all = true;
+      break;
+    }
   }
   stream->WritesDone();
+  if (attempt.took_all) {  // leaving: the server ends the stream at once; skip what it still sent
+    while (stream->Read(&response)) {
+    }
+  }
   attempt.status = FromGrpc(stream->Finish());
   attempt.lasted = absl::Now() - started;
   connection_->EndCall();

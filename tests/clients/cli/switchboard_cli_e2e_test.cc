@@ -229,6 +229,35 @@ TEST(SwitchboardCliE2eTest, TailSummaryShowsTheKeyFieldsOfMatchingTypesOnly) {
                                   "agent_name=\"Maya Fernandes\""));
 }
 
+TEST(SwitchboardCliE2eTest, TailCountPrintsThatManyEventsAndExitsByItself) {
+  SwitchboardProcess server;
+  ASSERT_TRUE(server.Start());
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "sms.received", "call.completed",
+                    "sms.sent", "sms.received"})
+                .exit_code,
+            0);
+  // From the stored events: the first two SMS of the three, then exit 0.
+  CliResult replayed = RunCli({"tail", "--addr", server.grpc_address(), "--after", "0",
+                               "--types", "sms.*", "--count", "2"});
+  ASSERT_EQ(replayed.exit_code, 0) << Describe(replayed);
+  const std::vector<std::string> lines =
+      absl::StrSplit(replayed.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << replayed.out;
+  EXPECT_TRUE(absl::StartsWith(lines[0], "#1 ")) << lines[0];
+  EXPECT_TRUE(absl::StartsWith(lines[1], "#3 ")) << lines[1];
+
+  // After the last stored event: waits for the next one, prints it, exits.
+  CliProcess next(SWITCHBOARD_CLI_BINARY);
+  ASSERT_TRUE(next.Start({"tail", "--addr", server.grpc_address(), "--after", "4", "--count=1",
+                          "--json"}));
+  ASSERT_FALSE(next.WaitForExit(absl::Milliseconds(300)).has_value()) << next.err();
+  ASSERT_EQ(RunCli({"send", "--url", WebhookUrl(server), "contact.created"}).exit_code, 0);
+  ExpectExitsZero(next, absl::Seconds(10));
+  const std::vector<std::string> live = next.WaitForLines(2, absl::ZeroDuration());
+  ASSERT_EQ(live.size(), 1u) << next.out();
+  EXPECT_EQ(ParseJsonLine(live[0]).sequence(), 5u);
+}
+
 TEST(SwitchboardCliE2eTest, TailResumesByItselfAcrossAServerRestart) {
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
@@ -434,6 +463,9 @@ TEST(SwitchboardCliE2eTest, UsageErrorsExitTwoAndHelpExitsZero) {
       {{"tail", "--addr", "http://127.0.0.1:50051"}, 2, "without a scheme"},
       {{"tail", "--after", "minus-one"}, 2, "bad --after \"minus-one\""},
       {{"tail", "extra"}, 2, "unexpected argument \"extra\""},
+      {{"tail", "--count", "0"}, 2, "bad --count \"0\": expected a positive number"},
+      {{"tail", "--count=-3"}, 2, "bad --count \"-3\""},
+      {{"consume", "--group", "g", "--count", "many"}, 2, "bad --count \"many\""},
       {{"send", "--help"}, 0, "fresh \"request_id\""},
       {{"send"}, 2, "say what to send"},
       {{"send", "--url", "https://example.com/", "sms.sent"}, 2, "https is not supported"},

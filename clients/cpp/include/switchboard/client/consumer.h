@@ -64,6 +64,13 @@ struct ConsumerOptions {
   // false: never ack (look without taking); every event comes back after its
   // deadline, and is parked after max_delivery_attempts.
   bool ack = true;
+  // When > 0: take this many events, then leave. Run() returns OK once the
+  // handler accepted that many deliveries and the server confirmed their
+  // acks (AckResult), so a consumer started again does not get them back.
+  // The member holds at most the events still to take (max_unacked is capped
+  // to them); any the server hands out beyond go back to the group when it
+  // leaves, and their next delivery counts as another attempt.
+  uint64_t max_events = 0;
 
   Backoff backoff;
   absl::Duration connect_timeout = absl::Seconds(5);
@@ -94,15 +101,17 @@ class Consumer {
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
 
-  // Joins the group and hands deliveries to `handler` until Cancel()
-  // (returns OK) or a status that joining again cannot fix: INVALID_ARGUMENT
+  // Joins the group and hands deliveries to `handler` until Cancel() or
+  // max_events (returns OK) or a status that joining again cannot fix: INVALID_ARGUMENT
   // (bad options), FAILED_PRECONDITION (the group exists with another filter
   // or setting), PERMISSION_DENIED, UNAUTHENTICATED, ABORTED (the group was
   // deleted: joining again would create it anew), UNIMPLEMENTED (a store
   // without consumer groups), and UNAVAILABLE when the first connection
   // fails and `wait_for_server` is false. Rejoins, with backoff, after
   // UNAVAILABLE, CANCELLED it did not cause, RESOURCE_EXHAUSTED, and a
-  // stream the server ended with OK.
+  // stream the server ended with OK; but once max_events were handled, a
+  // stream that broke before their acks were confirmed ends Run() with
+  // UNAVAILABLE (the group delivers those events again).
   absl::Status Run(const Handler& handler);
 
   // Makes Run() return OK promptly. Any thread, any time; stays cancelled.
@@ -118,9 +127,12 @@ class Consumer {
     absl::Status status;
     int handled = 0;
     absl::Duration lasted;
+    bool took_all = false;  // max_events handled and their acks confirmed
   };
   Attempt Stream(const Handler& handler);
   v1::ConsumeRequest JoinRequest() const;
+  // True once max_events deliveries were handled.
+  bool TookAll() const;
 
   const ConsumerOptions options_;
   std::unique_ptr<internal::Connection> connection_;
