@@ -100,11 +100,12 @@ bool CommandLine::GetBool(absl::string_view name) const {
   return it != values_.end() && it->second == "true";
 }
 
-absl::StatusOr<uint64_t> CommandLine::GetPositive(absl::string_view name) const {
+absl::StatusOr<uint64_t> CommandLine::GetPositive(absl::string_view name, uint64_t max) const {
   auto it = values_.find(name);
   if (it == values_.end()) return 0;
   uint64_t value = 0;
-  if (absl::StartsWith(it->second, "-") || !absl::SimpleAtoi(it->second, &value) || value == 0) {
+  if (absl::StartsWith(it->second, "-") || !absl::SimpleAtoi(it->second, &value) || value == 0 ||
+      value > max) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad --", name, " \"", it->second, "\": expected a positive number"));
   }

@@ -49,8 +49,9 @@ class CommandLine {
   // A boolean flag: true for `--name`, false for `--noname` or when absent.
   bool GetBool(absl::string_view name) const;
   // A positive number flag: 0 when absent; INVALID_ARGUMENT naming the flag
-  // when it is not a number above 0.
-  absl::StatusOr<uint64_t> GetPositive(absl::string_view name) const;
+  // when it is not a number from 1 to `max`.
+  absl::StatusOr<uint64_t> GetPositive(absl::string_view name,
+                                       uint64_t max = UINT64_MAX) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:

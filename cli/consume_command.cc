@@ -53,8 +53,8 @@ std::string ConsumeUsage() {
 
 Joins the consumer group NAME (creating it on first use) and prints each event
 the group hands to this member, one line per event, then acks it, until
-Ctrl-C (or --count events). Several consumers of one group share its events: each event goes to
-one of them. Reconnects and joins again by itself; events not acked when the
+Ctrl-C (or --count events). Several consumers of one group share its events:
+each event goes to one of them. Reconnects and joins again by itself; events not acked when the
 connection broke come back (to this member or another).
 
 Flags:
@@ -129,10 +129,9 @@ int RunConsume(const std::vector<std::string>& args) {
   }
   for (auto [flag, value] : {std::make_pair("max_attempts", &options.max_delivery_attempts),
                              std::make_pair("max_unacked", &options.max_unacked)}) {
-    if (line->Has(flag) && (!absl::SimpleAtoi(line->Get(flag), value) || *value == 0)) {
-      return UsageError(absl::StrCat("bad --", flag, " \"", line->Get(flag),
-                                     "\": expected a positive number"));
-    }
+    absl::StatusOr<uint64_t> number = line->GetPositive(flag, UINT32_MAX);
+    if (!number.ok()) return UsageError(number.status().message());
+    if (*number > 0) *value = static_cast<uint32_t>(*number);
   }
   absl::StatusOr<uint64_t> count = line->GetPositive("count");
   if (!count.ok()) return UsageError(count.status().message());

@@ -69,10 +69,9 @@ std::string TailUsage() {
   return absl::StrCat(R"(Usage: switchboard-cli tail [--addr HOST:PORT] [--types PATTERNS] [--after SEQ] [--count N] [--json]
 
 Prints switchboard events as they arrive, one line per event, until Ctrl-C
-(or --count events).
-When the server restarts or the connection drops, it reconnects by itself
-(backoff logged to stderr) and resumes after the last event it printed:
-nothing is skipped, nothing is printed twice.
+(or --count events). When the server restarts or the connection drops, it
+reconnects by itself (backoff logged to stderr) and resumes after the last
+event it printed: nothing is skipped, nothing is printed twice.
 
 Flags:
 )",
@@ -90,9 +89,9 @@ A summary line is: #SEQUENCE RECEIVED_AT(UTC) TYPE ID key=value..., e.g.
   #7 2026-11-24T19:57:08.712Z call.completed     9b1d...  call_id=call_8f3a2b1c direction=inbound
      from=+14155559876 to=+14155551234 duration=185s agent_name="Jordan Lee" status=completed
 
-Exit status: 0 after Ctrl-C (SIGINT), SIGTERM or --count events; 1 when the server cannot be
-reached at start or ends the stream with an error; 2 for bad arguments or
-patterns.
+Exit status: 0 after Ctrl-C (SIGINT), SIGTERM or --count events; 1 when the
+server cannot be reached at start or ends the stream with an error; 2 for bad
+arguments or patterns.
 
 Examples:
   switchboard-cli tail --types 'call.*,sms.received'

@@ -102,8 +102,8 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   // Joins the group and hands deliveries to `handler` until Cancel() or
-  // max_events (returns OK) or a status that joining again cannot fix: INVALID_ARGUMENT
-  // (bad options), FAILED_PRECONDITION (the group exists with another filter
+  // max_events (returns OK) or a status that joining again cannot fix:
+  // INVALID_ARGUMENT (bad options), FAILED_PRECONDITION (the group exists with another filter
   // or setting), PERMISSION_DENIED, UNAUTHENTICATED, ABORTED (the group was
   // deleted: joining again would create it anew), UNIMPLEMENTED (a store
   // without consumer groups), and UNAVAILABLE when the first connection
