@@ -315,6 +315,8 @@ test('consumer: a failed event is nacked until it is a dead letter', async (t) =
   }, async (event) => {
     if (event.sequence === '2') throw new Error('cannot handle this one');
   });
+  // Until the member's join is processed, the group does not exist (ListDeadLetters: NOT_FOUND).
+  await waitUntil(() => member.consumer.joined, 'the group created');
   assert.deepEqual(await server.postMany(range(1, 3).map((i) => official(`flaky-${i}`))), [1, 2, 3]);
   // The group's ack deadline is 30 s: attempt 2 this soon means a nack.
   await waitUntil(async () => (await admin('ListDeadLetters', { group: 'flaky' })).total === '1',

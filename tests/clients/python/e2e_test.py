@@ -322,6 +322,8 @@ class PythonClientTest(unittest.TestCase):
             member = self.member(consumer_factory(
                 server.grpc_addr, "flaky", ["call.*"], from_oldest=True,
                 max_delivery_attempts=2), handler)
+            # Until the member's join is processed, the group does not exist (NOT_FOUND).
+            wait_until(lambda: member.consumer.joined is not None, what="the group created")
             self.assertEqual(server.post_many(official(f"flaky-{i}") for i in range(3)),
                              [1, 2, 3])
             # The group's ack deadline is 30 s: attempt 2 this soon means a nack.
