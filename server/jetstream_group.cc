@@ -22,6 +22,10 @@ constexpr absl::Duration kFetchWait = absl::Milliseconds(500);
 constexpr size_t kTurn = 64;
 // Pause after a failed fetch or bind.
 constexpr absl::Duration kRetryPause = absl::Milliseconds(200);
+// Acks on their way to JetStream, at most, before fetching waits for them:
+// an acked event frees its member's room at once, so that the next fetch
+// does not wait for JetStream's confirmation of the last batch.
+constexpr uint32_t kMaxAcking = 10000;
 
 }  // namespace
 
@@ -186,7 +190,7 @@ void JetStreamGroup::FetchLoop() {
     {
       MutexLock lock(&mu_);
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return stopping_ || RoomLocked() > fetched_count_;
+        return stopping_ || (RoomLocked() > fetched_count_ && acking_ < kMaxAcking);
       };
       mu_.Await(Condition(&ready));
       if (stopping_) return;
@@ -328,9 +332,7 @@ void JetStreamGroup::HandOutLocked(std::vector<Held> ready) {
         const uint64_t sequence = held.event->sequence();
         if (auto old = held_.find(sequence); old != held_.end()) {
           // JetStream redelivered it before this instance saw its deadline pass.
-          if (auto holder = members_.find(old->second.member); holder != members_.end()) {
-            --holder->second.held;
-          }
+          UnholdLocked(old->second);
           natsMsg_Destroy(old->second.msg);
           held_.erase(old);
         }

@@ -35,7 +35,9 @@ namespace switchboard::server {
 // - one member at a time: the consumer hands a message to one fetch (of any
 //   instance) and redelivers it only after AckWait (= ack_deadline) or a Nak;
 // - flow control: an instance fetches at most what its members have room
-//   for (max_unacked each) and hands each event to a member with room;
+//   for (max_unacked each) and hands each event to a member with room; an
+//   ack frees the room at once, before JetStream confirms it (up to 10,000
+//   acks on their way);
 // - ack: a confirmed ack (JetStream answers once it applied it), then
 //   AckResult.acked; nack: Nak (redelivered at once, to any instance);
 //   extend: InProgress, which restarts JetStream's timer at the full
@@ -106,6 +108,9 @@ class JetStreamGroup : public GroupHandle {
     uint64_t member = 0;
     uint32_t attempts = 0;
     bool requeued = false;   // came through the requeue consumer
+    // Acked by its member, not yet confirmed by JetStream: no longer
+    // counted against the member's room (counted in acking_ instead).
+    bool acking = false;
     absl::Time deadline;     // JetStream redelivers it after this
     absl::Time keep_until;   // an extension beyond ack_deadline lasts until then
     absl::Time progressed;   // last InProgress
@@ -150,6 +155,8 @@ class JetStreamGroup : public GroupHandle {
   // Takes `sequence` from its holder (which must be `member`, when not 0).
   bool ReleaseLocked(uint64_t sequence, uint64_t member, Held* out)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes `held` off its member's count (or off acking_).
+  void UnholdLocked(const Held& held) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Nak, or park when it had its attempts.
   void GiveBackLocked(Held held, std::vector<Parking>* parking) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Re-queues or drops the chosen dead letters; how many.
@@ -185,6 +192,7 @@ class JetStreamGroup : public GroupHandle {
   absl::btree_map<uint64_t, Member> members_ ABSL_GUARDED_BY(mu_);
   uint64_t round_robin_ ABSL_GUARDED_BY(mu_) = 0;
   absl::btree_map<uint64_t, Held> held_ ABSL_GUARDED_BY(mu_);
+  uint32_t acking_ ABSL_GUARDED_BY(mu_) = 0;  // held_ entries with `acking`
   // Holds whose deadline passed here, by sequence: their member.
   absl::flat_hash_map<uint64_t, uint64_t> expired_ ABSL_GUARDED_BY(mu_);
   std::vector<Op> ops_ ABSL_GUARDED_BY(mu_);

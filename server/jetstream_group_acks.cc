@@ -27,6 +27,14 @@ constexpr size_t kExpiredKept = 10000;
 
 void JetStreamGroup::Ack(uint64_t member, absl::Span<const uint64_t> sequences) {
   MutexLock lock(&mu_);
+  // The member's room is free now; the ack is answered once confirmed.
+  for (uint64_t sequence : sequences) {
+    auto it = held_.find(sequence);
+    if (it == held_.end() || it->second.member != member || it->second.acking) continue;
+    UnholdLocked(it->second);
+    it->second.acking = true;
+    ++acking_;
+  }
   ops_.push_back({Op::kAck, member, {sequences.begin(), sequences.end()}, absl::ZeroDuration()});
 }
 
@@ -44,12 +52,18 @@ void JetStreamGroup::Extend(uint64_t member, absl::Span<const uint64_t> sequence
 bool JetStreamGroup::ReleaseLocked(uint64_t sequence, uint64_t member, Held* out) {
   auto it = held_.find(sequence);
   if (it == held_.end() || (member != 0 && it->second.member != member)) return false;
-  if (auto holder = members_.find(it->second.member); holder != members_.end()) {
-    --holder->second.held;
-  }
+  UnholdLocked(it->second);
   *out = std::move(it->second);
   held_.erase(it);
   return true;
+}
+
+void JetStreamGroup::UnholdLocked(const Held& held) {
+  if (held.acking) {
+    --acking_;
+  } else if (auto holder = members_.find(held.member); holder != members_.end()) {
+    --holder->second.held;
+  }
 }
 
 void JetStreamGroup::GiveBackLocked(Held held, std::vector<Parking>* parking) {
@@ -239,6 +253,7 @@ void JetStreamGroup::DropFetchedLocked(bool nak) {
 void JetStreamGroup::ForgetHeldLocked() {
   for (auto& [sequence, held] : held_) natsMsg_Destroy(held.msg);
   held_.clear();
+  acking_ = 0;
   for (auto& [id, member] : members_) member.held = 0;
 }
 
