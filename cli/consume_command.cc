@@ -54,8 +54,8 @@ std::string ConsumeUsage() {
 Joins the consumer group NAME (creating it on first use) and prints each event
 the group hands to this member, one line per event, then acks it, until
 Ctrl-C (or --count events). Several consumers of one group share its events:
-each event goes to one of them. Reconnects and joins again by itself; events not acked when the
-connection broke come back (to this member or another).
+each event goes to one of them. Reconnects and joins again by itself; events
+not acked when the connection broke come back (to this member or another).
 
 Flags:
 )",
