@@ -117,6 +117,13 @@ void JetStreamGroup::OpsLoop() {
           rebind_ = true;
         }
         consumer_created_ns_ = state->created_ns;
+      } else if (absl::StatusOr<std::optional<v1::GroupInfo>> config =
+                     store_->Config(settings_.name);
+                 config.ok() && !config->has_value()) {
+        // Deleted on another instance. A fetch waiting at the consumer
+        // learns it, but one sent after the deletion only times out.
+        MutexLock lock(&mu_);
+        MarkDeletedLocked();
       }
     }
   }

@@ -671,6 +671,31 @@ TEST_F(JetStreamGroupsE2eTest, DeadLettersAfterNNacksAreListedRequeuedDroppedAnd
   EXPECT_EQ(member.end_code(), grpc::StatusCode::ABORTED) << member.end();
 }
 
+// A member whose room is full is not fetching for: its instance learns of
+// a deletion elsewhere from its check of the consumer, not from a fetch.
+TEST_F(JetStreamGroupsE2eTest, AGroupDeletedOnAnotherInstanceEndsAFullMemberThere) {
+  ASSERT_NO_FATAL_FAILURE(StartNats());
+  SwitchboardProcess& a = StartInstance();
+  SwitchboardProcess& b = StartInstance();
+  PostMany(a, "full", 5);
+  auto none = [](const v1::GroupDelivery&) { return Member::Answer::kNone; };
+  Member member(a.grpc_address(), Join("full", 2, absl::Seconds(60)), none);
+  ASSERT_TRUE(member.WaitJoined()) << member.end();
+  ASSERT_TRUE(Member::WaitFor([&] { return member.deliveries().size() >= 2; }, absl::Seconds(10)));
+  absl::SleepFor(absl::Milliseconds(700));  // the fetch waiting at the consumer expires
+  {
+    grpc::ClientContext context;
+    v1::DeleteGroupRequest request;
+    request.set_group("full");
+    v1::DeleteGroupResponse response;
+    ASSERT_TRUE(Admin(b)->DeleteGroup(&context, request, &response).ok());
+  }
+  ASSERT_TRUE(member.WaitFor([&] { return member.ended(); }, absl::Seconds(5)))
+      << "a member holding a deleted group's events still open long after the deletion";
+  EXPECT_EQ(member.end_code(), grpc::StatusCode::ABORTED) << member.end();
+  EXPECT_EQ(member.deliveries().size(), 2u) << "delivered beyond max_unacked";
+}
+
 // A join reads and writes the group in JetStream, and each request may wait
 // for its timeout when NATS hangs. Those waits must not take gRPC's callback
 // threads, which every stream and the health service share: before joins
