@@ -55,8 +55,11 @@ namespace switchboard::server {
 // Three threads once a member joined here (named for `top -H`):
 // sb-group-fetch fetches; sb-group-take decodes and hands out; sb-group-ops
 // applies acks, nacks and extensions in call order (so each member gets its
-// AckResults in order), expires holds whose deadline passed and notices a
-// consumer re-created by a seek elsewhere. Thread-safe. Owned through
+// AckResults in order), expires holds whose deadline passed and, once a
+// second, reads the consumer: it notices a consumer re-created by a seek
+// elsewhere, and a group deleted elsewhere (a fetch waiting at the consumer
+// learns of a deletion too, but one sent after it only times out).
+// Thread-safe. Owned through
 // shared_ptr; Shutdown() before the last reference goes.
 class JetStreamGroup : public GroupHandle {
  public:
