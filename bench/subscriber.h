@@ -55,7 +55,6 @@ class Subscriber : public grpc::ClientReadReactor<v1::Event> {
     }
     const uint64_t seq = event_.sequence();
     total_.fetch_add(1, std::memory_order_relaxed);
-    last_sequence_.store(seq, std::memory_order_release);
     if (stop_sequence_ != 0 && seq >= stop_sequence_ && reached_ns_.load() == 0)
       reached_ns_.store(now);
     StartRead(&event_);
@@ -86,7 +85,6 @@ class Subscriber : public grpc::ClientReadReactor<v1::Event> {
   const std::string run_prefix_, warm_prefix_;
   std::vector<int64_t> received_ns_;
   std::atomic<int64_t> received_{0}, warm_{0}, total_{0}, last_ns_{0}, reached_ns_{0};
-  std::atomic<uint64_t> last_sequence_{0};
   uint64_t stop_sequence_ = 0;
   std::atomic<bool> done_{false};
 };
