@@ -369,8 +369,7 @@ void JetStreamGroup::Park(std::vector<Parking> parking) {
     if (stored.ok()) {
       // Parked: JetStream never delivers it to the group again. Confirmed,
       // so the group's state shows it done once this returns.
-      const char* reply = natsMsg_GetReply(p.msg);
-      stored = store_->AckAll({std::string(reply != nullptr ? reply : "")}, "+TERM")[0];
+      stored = store_->AckAll({p.msg}, "+TERM")[0];
     }
     if (stored.ok()) {
       LogWarning("consumer group %s: event %d parked as a dead letter after %d deliveries",

@@ -106,7 +106,9 @@ class JetStreamGroup : public GroupHandle {
   };
   // An event a member of this instance holds.
   struct Held {
-    natsMsg* msg = nullptr;  // owned; acks go to its reply subject
+    // Owned; acks go to its reply subject. nullptr while the operations
+    // thread has it, waiting for JetStream to confirm its ack.
+    natsMsg* msg = nullptr;
     EventPtr event;
     uint64_t member = 0;
     uint32_t attempts = 0;

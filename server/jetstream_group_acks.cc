@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
@@ -67,6 +66,7 @@ void JetStreamGroup::UnholdLocked(const Held& held) {
 }
 
 void JetStreamGroup::GiveBackLocked(Held held, std::vector<Parking>* parking) {
+  if (held.msg == nullptr) return;  // its ack is on its way: that stands
   if (held.attempts >= settings_.max_delivery_attempts) {
     parking->push_back({held.msg, held.event->sequence(), held.event->type(), held.attempts});
     return;
@@ -132,8 +132,9 @@ void JetStreamGroup::OpsLoop() {
 void JetStreamGroup::ApplyAcks(absl::Span<Op> acks) {
   std::vector<v1::AckResult> results(acks.size());
   std::vector<std::pair<size_t, uint64_t>> confirming;  // (op, sequence)
-  std::vector<std::string> replies;  // copies: the messages may go meanwhile
-  absl::flat_hash_set<uint64_t> taken;
+  // Taken from their holds while JetStream confirms them, so that nothing
+  // else naks or frees them meanwhile.
+  std::vector<natsMsg*> messages;
   {
     MutexLock lock(&mu_);
     for (size_t op = 0; op < acks.size(); ++op) {
@@ -143,33 +144,40 @@ void JetStreamGroup::ApplyAcks(absl::Span<Op> acks) {
           AddRejected(&results[op], sequence, RefusalLocked(acks[op].member, sequence));
           continue;
         }
-        if (!taken.insert(sequence).second) {
+        if (it->second.msg == nullptr) {
           AddRejected(&results[op], sequence, "acked twice; the first ack counts");
           continue;
         }
-        const char* reply = natsMsg_GetReply(it->second.msg);
         confirming.emplace_back(op, sequence);
-        replies.emplace_back(reply != nullptr ? reply : "");
+        messages.push_back(std::exchange(it->second.msg, nullptr));
       }
     }
   }
   // Off the lock: JetStream confirms each ack (one round trip for all).
-  std::vector<absl::Status> acked = store_->AckAll(replies);
+  std::vector<absl::Status> acked = store_->AckAll(messages);
   MutexLock lock(&mu_);
   for (size_t i = 0; i < confirming.size(); ++i) {
     const auto [op, sequence] = confirming[i];
-    if (!acked[i].ok()) {
-      AddRejected(&results[op], sequence,
-             absl::StrCat("JetStream did not confirm the ack (", acked[i].message(),
-                          "); it may be delivered again"));
+    // The hold, unless it went meanwhile (expired, sought, given up) or
+    // was replaced by a redelivery (which has a message of its own).
+    auto it = held_.find(sequence);
+    const bool still_held = it != held_.end() && it->second.msg == nullptr;
+    if (acked[i].ok()) {
+      results[op].add_acked(sequence);
+      if (still_held) {
+        UnholdLocked(it->second);
+        held_.erase(it);
+      }
+      natsMsg_Destroy(messages[i]);
       continue;
     }
-    results[op].add_acked(sequence);
-    auto it = held_.find(sequence);
-    const char* reply = it != held_.end() ? natsMsg_GetReply(it->second.msg) : nullptr;
-    Held held;  // released unless redelivered meanwhile
-    if (reply != nullptr && replies[i] == reply && ReleaseLocked(sequence, 0, &held)) {
-      natsMsg_Destroy(held.msg);
+    AddRejected(&results[op], sequence,
+                absl::StrCat("JetStream did not confirm the ack (", acked[i].message(),
+                             "); it may be delivered again"));
+    if (still_held) {
+      it->second.msg = messages[i];  // acked again, or redelivered after its deadline
+    } else {
+      natsMsg_Destroy(messages[i]);
     }
   }
   for (size_t op = 0; op < acks.size(); ++op) {

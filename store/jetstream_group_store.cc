@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -392,29 +391,40 @@ absl::Status JetStreamGroupStore::Delete(absl::string_view group) {
   return absl::OkStatus();
 }
 
-std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::string> messages,
+std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<natsMsg* const> messages,
                                                       absl::string_view verdict) {
   std::vector<absl::Status> results(messages.size());
   // A consumer applies the acks it gets in the order they were sent on one
   // connection, so its answer to the last one confirms them all: only that
-  // one asks for an answer. (A batch may hold messages of two consumers, the
-  // group's and its re-queue consumer.)
-  absl::flat_hash_map<absl::string_view, size_t> last_of_consumer;
-  std::vector<absl::string_view> consumer_of(messages.size());
+  // one asks for an answer. A batch holds messages of at most a few
+  // consumers (the group's and its re-queue consumer): a short list.
+  struct Consumer {
+    absl::string_view name;  // the reply subject's prefix up to the consumer
+    size_t last;             // its last message
+    absl::Status outcome;
+  };
+  std::vector<Consumer> consumers;
+  std::vector<int> consumer_of(messages.size(), -1);
   for (size_t i = 0; i < messages.size(); ++i) {
     uint64_t sequence = 0, delivered = 0;
-    if (ParseJetStreamReply(messages[i].c_str(), &sequence, &delivered, &consumer_of[i])) {
-      last_of_consumer[consumer_of[i]] = i;
-    } else {
+    absl::string_view name;
+    if (!ParseJetStreamReply(natsMsg_GetReply(messages[i]), &sequence, &delivered, &name)) {
       results[i] = absl::UnavailableError("not a JetStream message");
+      continue;
     }
+    size_t c = 0;
+    while (c < consumers.size() && consumers[c].name != name) ++c;
+    if (c == consumers.size()) consumers.push_back({name, i, absl::OkStatus()});
+    consumers[c].last = i;
+    consumer_of[i] = static_cast<int>(c);
   }
-  const std::string payload(verdict);
-  absl::flat_hash_map<absl::string_view, absl::Status> outcome;  // of each consumer's acks
   for (size_t i = 0; i < messages.size(); ++i) {
-    if (consumer_of[i].empty() || last_of_consumer[consumer_of[i]] == i) continue;
-    if (natsConnection_PublishString(nc_, messages[i].c_str(), payload.c_str()) != NATS_OK) {
-      outcome.emplace(consumer_of[i], absl::UnavailableError("the ack could not be sent to NATS"));
+    if (consumer_of[i] < 0) continue;
+    Consumer& consumer = consumers[consumer_of[i]];
+    if (consumer.last == i || !consumer.outcome.ok()) continue;
+    if (natsConnection_Publish(nc_, natsMsg_GetReply(messages[i]), verdict.data(),
+                               static_cast<int>(verdict.size())) != NATS_OK) {
+      consumer.outcome = absl::UnavailableError("the ack could not be sent to NATS");
     }
   }
   // The last acks as requests, through the library's one reply subscription
@@ -422,22 +432,22 @@ std::vector<absl::Status> JetStreamGroupStore::AckAll(absl::Span<const std::stri
   // an interest change per batch). They leave after the acks above, on the
   // same connection.
   const absl::Time deadline = absl::Now() + options_.api_timeout;
-  for (const auto& [consumer, last] : last_of_consumer) {
-    if (outcome.contains(consumer)) continue;  // an ack before it did not leave
+  for (Consumer& consumer : consumers) {
+    if (!consumer.outcome.ok()) continue;  // an ack before it did not leave
     natsMsg* reply = nullptr;
-    const natsStatus s = natsConnection_RequestString(
-        &reply, nc_, messages[last].c_str(), payload.c_str(),
-        std::max<int64_t>(NatsMillis(deadline - absl::Now()), 1));
+    const natsStatus s = natsConnection_Request(
+        &reply, nc_, natsMsg_GetReply(messages[consumer.last]), verdict.data(),
+        static_cast<int>(verdict.size()), std::max<int64_t>(NatsMillis(deadline - absl::Now()), 1));
     if (reply != nullptr) natsMsg_Destroy(reply);
-    outcome[consumer] =
-        s == NATS_OK ? absl::OkStatus()
-        : s == NATS_NO_RESPONDERS
-            ? absl::UnavailableError("the group's consumer is gone (sought or deleted)")
-            : absl::UnavailableError(
-                  absl::StrCat("JetStream did not confirm the ack: ", NatsErrorText(s)));
+    if (s == NATS_NO_RESPONDERS) {
+      consumer.outcome = absl::UnavailableError("the group's consumer is gone (sought or deleted)");
+    } else if (s != NATS_OK) {
+      consumer.outcome =
+          absl::UnavailableError(absl::StrCat("JetStream did not confirm the ack: ", NatsErrorText(s)));
+    }
   }
   for (size_t i = 0; i < messages.size(); ++i) {
-    if (!consumer_of[i].empty()) results[i] = outcome[consumer_of[i]];
+    if (consumer_of[i] >= 0) results[i] = consumers[consumer_of[i]].outcome;
   }
   return results;
 }

@@ -99,8 +99,9 @@ class JetStreamGroupStore {
   // deliveries) to every message's reply subject at once and waits (at most
   // api_timeout) for JetStream to confirm them: the last one of each consumer
   // asks for an answer, which confirms the ones before it (a consumer applies
-  // acks in the order they arrive). One status per message.
-  std::vector<absl::Status> AckAll(absl::Span<const std::string> reply_subjects,
+  // acks in the order they arrive). One status per message; the messages
+  // stay the caller's.
+  std::vector<absl::Status> AckAll(absl::Span<natsMsg* const> messages,
                                    absl::string_view verdict = "+ACK");
 
   absl::Status PutDeadLetter(absl::string_view group, const v1::DeadLetter& dead);
