@@ -34,7 +34,9 @@
 //     the last one stored: events/s (REPLAYS times, a fresh subscriber each).
 //   bench_load --mode=group --count=100000 --members=3 --server_pid=PID
 //     Consumer groups (bench/group_load.h): a backlog drained by a group of
-//     MEMBERS against a plain Subscribe replay of it; memory per member.
+//     MEMBERS against a plain Subscribe replay of it, with the CPU per event
+//     of the server, the broker (--broker_pid) and the client; memory per
+//     member.
 
 #include <algorithm>
 #include <cstdint>

@@ -1,11 +1,14 @@
 #include "bench/group_load.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
@@ -16,6 +19,7 @@
 #include "switchboard/v1/event_stream.grpc.pb.h"
 
 ABSL_FLAG(std::string, members, "1,3,10", "group: member counts to measure, comma-separated");
+ABSL_FLAG(int, broker_pid, 0, "group: nats-server's pid, for its CPU per event");
 ABSL_DECLARE_FLAG(int, count);
 ABSL_DECLARE_FLAG(int, server_pid);
 ABSL_DECLARE_FLAG(std::string, label);
@@ -149,6 +153,21 @@ void MemoryPerMember(int pid, const std::string& run) {
   std::fflush(stdout);
 }
 
+// CPU seconds of the server (--server_pid), the broker (--broker_pid) and
+// this process; Since() gives what each used since, in µs per event.
+struct CpuSplit {
+  double server = CpuSeconds(absl::GetFlag(FLAGS_server_pid));
+  double broker = CpuSeconds(absl::GetFlag(FLAGS_broker_pid));
+  double client = CpuSeconds(getpid());
+
+  CpuSplit Since(int64_t events) const {
+    const CpuSplit now;
+    const double per = 1e6 / static_cast<double>(events);
+    return {(now.server - server) * per, (now.broker - broker) * per,
+            (now.client - client) * per};
+  }
+};
+
 }  // namespace
 
 int Groups() {
@@ -171,6 +190,7 @@ int Groups() {
     int n = 0;
     if (!absl::SimpleAtoi(piece, &n) || n < 1) continue;
     std::atomic<int64_t> acked{0};
+    CpuSplit cpu;
     const int64_t start = NowNs();
     std::vector<std::unique_ptr<Member>> members;
     for (int i = 0; i < n; ++i) {
@@ -179,15 +199,18 @@ int Groups() {
     }
     const bool complete = WaitFor([&] { return acked.load() >= count; }, 300);
     const double seconds = (NowNs() - start) / 1e9;
+    const CpuSplit used = cpu.Since(std::max<int64_t>(acked.load(), 1));
     members.clear();
     if (!complete) status = 1;
     const double rate = acked.load() / std::max(seconds, 1e-9);
     std::printf("{\"scenario\":\"group\",\"label\":\"%s\",\"members\":%d,\"backlog\":%lld,"
                 "\"acked\":%lld,\"complete\":%s,\"seconds\":%.3f,\"acked_per_s\":%.0f,"
-                "\"subscribe_per_s\":%.0f,\"vs_subscribe\":%.2f}\n",
+                "\"subscribe_per_s\":%.0f,\"vs_subscribe\":%.2f,\"cpu_us_per_event\":{\"server\":%.2f,"
+                "\"broker\":%.2f,\"client\":%.2f}}\n",
                 absl::GetFlag(FLAGS_label).c_str(), n, static_cast<long long>(count),
                 static_cast<long long>(acked.load()), complete ? "true" : "false", seconds, rate,
-                subscribe_rate, rate / std::max(subscribe_rate, 1e-9));
+                subscribe_rate, rate / std::max(subscribe_rate, 1e-9), used.server, used.broker,
+                used.client);
     std::fflush(stdout);
   }
   return status;

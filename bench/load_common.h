@@ -53,6 +53,9 @@ bool WaitFor(F done, double timeout_seconds) {
 
 // A process's resident memory (0 when unknown).
 int64_t RssKiB(int pid);
+// CPU seconds (user + system, all threads) process `pid` has used; 0 when
+// it is gone or `pid` is 0.
+double CpuSeconds(int pid);
 
 // A unique prefix for this run's request_ids.
 std::string RunId();

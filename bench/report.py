@@ -238,14 +238,20 @@ def main():
         "backlog stored (durable: --nosync), one plain "
         "Subscribe reads it from the oldest, then a group of 1, 3, 10 members (each on its own "
         "connection, up to 1,000 unacked, acking every batch as it arrives) drains it; a group "
-        "is done when the server has confirmed every ack.")
+        "is done when the server has confirmed every ack. CPU: what each process used during "
+        "the drain, in µs per acked event (nats: the nats-server of the JetStream store; "
+        "client: bench_load, all members).")
     out("")
-    out("| store | backlog | Subscribe events/s | members | acked/s | vs Subscribe | seconds |")
-    out("|---|---:|---:|---:|---:|---:|---:|")
+    out("| store | backlog | Subscribe events/s | members | acked/s | vs Subscribe | seconds | "
+        "CPU µs/event: server | nats | client |")
+    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in groups:
+        cpu = r.get("cpu_us_per_event", {})
         out(f"| {r['label']} | {r['backlog']} | {r['subscribe_per_s']:.0f} | {r['members']} | "
             f"{r['acked_per_s']:.0f} | {r['vs_subscribe']:.2f}x | {r['seconds']:.2f}"
-            + ("" if r["complete"] else f" (incomplete: {r['acked']} acked)") + " |")
+            + ("" if r["complete"] else f" (incomplete: {r['acked']} acked)") + " | "
+            + " | ".join(f"{cpu[k]:.2f}" if cpu.get(k) else "-"
+                         for k in ("server", "broker", "client")) + " |")
     for r in group_memory:
         out("")
         out(f"Memory per member ({r['label']} store, fresh server): {r['members']} more idle "
@@ -265,6 +271,21 @@ def main():
         out("")
         out(f"Catch-up from {name} against the in-memory store, same backlog: plain replay "
             f"**{replay_ratio:.2f}x**, group of 3 members **{group_ratio:.2f}x**.")
+        mem_cpu, cpu = mem3.get("cpu_us_per_event", {}), three.get("cpu_us_per_event", {})
+        if store == "jetstream" and cpu.get("broker") and mem_cpu.get("server"):
+            # Every process shares the cores: nats-server's CPU per event
+            # bounds the group even if Switchboard's and the client's cost no
+            # more than they do on the in-memory store.
+            mem_total = mem_cpu["server"] + mem_cpu["client"]
+            out("")
+            out(f"CPU per acked event, group of 3: in-memory store {mem_total:.2f} µs (server "
+                f"{mem_cpu['server']:.2f} + client {mem_cpu['client']:.2f}); JetStream "
+                f"{cpu['server'] + cpu['broker'] + cpu['client']:.2f} µs, of which nats-server "
+                f"alone {cpu['broker']:.2f} µs (one delivery and one ack per event). "
+                f"On shared cores, a JetStream group that cost Switchboard and the client no more "
+                f"than the in-memory one would reach at most {mem_total:.2f} / "
+                f"({mem_total:.2f} + {cpu['broker']:.2f}) = "
+                f"**{mem_total / (mem_total + cpu['broker']):.2f}x** of it.")
         if mem1["backlog"] >= 1000000:
             targets.append((f"catch-up from {name} >= {target}x the in-memory store (plain "
                             "replay of 1M)", f"{replay_ratio:.2f}x", replay_ratio >= target))

@@ -218,7 +218,7 @@ for store in $group_stores; do
   echo "==> 5. groups, $store store: store $group_count webhooks; one Subscribe from the oldest," \
     "then groups of 1, 3 and 10 members drain them" >&2
   load --mode=group --label="$store" --count="$group_count" --members=1,3,10 --connections=32 \
-    --server_pid="$pid"
+    --server_pid="$pid" ${nats_pid:+--broker_pid="$nats_pid"}
   stop
   if [[ -n $nats_pid ]]; then kill -TERM "$nats_pid"; wait "$nats_pid" || true; nats_pid=; fi
 done
