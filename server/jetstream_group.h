@@ -59,8 +59,8 @@ namespace switchboard::server {
 // second, reads the consumer: it notices a consumer re-created by a seek
 // elsewhere, and a group deleted elsewhere (a fetch waiting at the consumer
 // learns of a deletion too, but one sent after it only times out).
-// Thread-safe. Owned through
-// shared_ptr; Shutdown() before the last reference goes.
+// Thread-safe. Owned through shared_ptr; Shutdown() before the last
+// reference goes.
 class JetStreamGroup : public GroupHandle {
  public:
   // `log` and `store` must outlive the group. `filter_subject`: the
